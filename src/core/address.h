@@ -1,0 +1,70 @@
+// IPv4 and IPv6 addresses in one value type; IPv4 is stored v4-mapped (::ffff:a.b.c.d) so that
+// one hash map and one comparison serve both families.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace callhome {
+
+class Address {
+ public:
+  constexpr Address() = default;
+
+  static Address v4(uint32_t host_order) {
+    Address a;
+    a.bytes_[10] = a.bytes_[11] = 0xff;
+    a.bytes_[12] = uint8_t(host_order >> 24);
+    a.bytes_[13] = uint8_t(host_order >> 16);
+    a.bytes_[14] = uint8_t(host_order >> 8);
+    a.bytes_[15] = uint8_t(host_order);
+    return a;
+  }
+  // Four bytes in network order, as found in an IPv4 header.
+  static Address v4_bytes(const uint8_t* p) {
+    Address a;
+    a.bytes_[10] = a.bytes_[11] = 0xff;
+    std::memcpy(&a.bytes_[12], p, 4);
+    return a;
+  }
+  // Sixteen bytes in network order, as found in an IPv6 header.
+  static Address v6_bytes(const uint8_t* p) {
+    Address a;
+    std::memcpy(a.bytes_.data(), p, 16);
+    return a;
+  }
+  // Accepts dotted quad and any RFC 4291 text form (with an optional %zone, ignored).
+  static std::optional<Address> parse(std::string_view text);
+
+  bool is_v4() const {
+    static constexpr uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return std::memcmp(bytes_.data(), kPrefix, 12) == 0;
+  }
+  uint32_t v4_value() const {
+    return uint32_t(bytes_[12]) << 24 | uint32_t(bytes_[13]) << 16 | uint32_t(bytes_[14]) << 8 |
+           bytes_[15];
+  }
+  const std::array<uint8_t, 16>& bytes() const { return bytes_; }
+  bool is_unspecified() const { return *this == Address{}; }
+
+  // Canonical text: dotted quad for IPv4, RFC 5952 for IPv6 (what Zeek prints).
+  std::string to_string() const;
+
+  friend auto operator<=>(const Address&, const Address&) = default;
+  friend bool operator==(const Address&, const Address&) = default;
+
+  template <typename H>
+  friend H AbslHashValue(H h, const Address& a) {
+    return H::combine_contiguous(std::move(h), a.bytes_.data(), a.bytes_.size());
+  }
+
+ private:
+  std::array<uint8_t, 16> bytes_{};
+};
+
+}  // namespace callhome

@@ -1,0 +1,62 @@
+// One connection (or connection attempt) with Zeek conn.log semantics. Captures produce these
+// through the connection tracker; Zeek conn.logs, firewall logs and flow exports produce them
+// directly, filling only what their format knows.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/address.h"
+#include "core/provenance.h"
+
+namespace callhome {
+
+enum class ConnState : uint8_t {
+  none,  // not known (a firewall line says nothing of the handshake)
+  S0,
+  S1,
+  SF,
+  REJ,
+  S2,
+  S3,
+  RSTO,
+  RSTR,
+  RSTOS0,
+  RSTRH,
+  SH,
+  SHR,
+  OTH,
+};
+const char* to_string(ConnState s);
+ConnState conn_state_from_string(std::string_view s);  // none when unrecognised
+
+// What the network did with the connection, as far as the evidence says.
+enum class Action : uint8_t { unknown, allowed, blocked };
+const char* to_string(Action a);
+
+// IP protocol numbers we name; anything else is logged as Zeek's "unknown_transport".
+inline constexpr uint8_t kProtoIcmp = 1, kProtoTcp = 6, kProtoUdp = 17, kProtoIcmp6 = 58;
+const char* transport_name(uint8_t ip_proto);  // "tcp", "udp", "icmp", "unknown_transport"
+
+struct Connection {
+  double ts = 0;        // UNIX seconds of the first packet/attempt
+  double duration = 0;  // seconds; meaningful only with has_duration
+  Address orig_h, resp_h;
+  uint16_t orig_p = 0, resp_p = 0;  // ICMP: type and code/counterpart type, as Zeek does
+  uint8_t ip_proto = 0;
+  ConnState state = ConnState::none;
+  Action action = Action::unknown;
+  bool has_duration = false;
+  bool has_counts = false;  // packet and byte fields below are known
+  bool has_bytes = false;   // orig_bytes/resp_bytes known (Zeek prints "-" for non-TCP/UDP)
+  uint64_t orig_bytes = 0, resp_bytes = 0, missed_bytes = 0;
+  uint64_t orig_pkts = 0, orig_ip_bytes = 0, resp_pkts = 0, resp_ip_bytes = 0;
+  std::string uid;
+  std::string history;
+  std::string service;
+  std::string tunnel_parents;  // uid of the enclosing tunnel connection, as Zeek logs it
+  Provenance first;            // the packet or line that opened it
+  Provenance last;             // the last packet or line that belongs to it
+};
+
+}  // namespace callhome

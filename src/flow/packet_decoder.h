@@ -1,0 +1,50 @@
+// Decodes a raw packet from its link layer down to the transport header, through VLAN/MPLS/
+// PPPoE encapsulation, IP fragments (reassembled) and tunnels (decapsulated), the way Zeek's
+// packet analysis does.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "flow/decoded_packet.h"
+#include "flow/raw_packet.h"
+
+namespace callhome {
+
+// The IP packets one captured frame carries, outermost first. A plain frame yields one layer;
+// a Teredo frame yields the outer IPv4/UDP packet and then the inner IPv6 packet, each of
+// which the connection tracker logs (the inner one with the outer as its tunnel parent).
+struct DecodedLayers {
+  static constexpr int kMaxLayers = 4;
+  std::array<DecodedPacket, kMaxLayers> layer;
+  int count = 0;
+};
+
+class PacketDecoder {
+ public:
+  struct Options {
+    bool verify_checksums = false;  // decide DecodedPacket::checksum_bad (Zeek's default)
+  };
+  enum class Result : uint8_t {
+    ok,             // `layers` holds at least one IP packet
+    not_ip,         // a frame that carries no IP (ARP, STP, LLDP, 802.11 management): ignored
+    fragment_held,  // an IP fragment kept until its datagram is complete
+    malformed,      // damaged or truncated: *why says what (e.g. "IPv4 header truncated")
+  };
+
+  explicit PacketDecoder(Options options);
+  ~PacketDecoder();
+  PacketDecoder(const PacketDecoder&) = delete;
+  PacketDecoder& operator=(const PacketDecoder&) = delete;
+
+  // `layers` and what its payload pointers point at stay valid until the next call.
+  Result decode(const RawPacket& packet, DecodedLayers& layers, std::string* why);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace callhome

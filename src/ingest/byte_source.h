@@ -1,0 +1,101 @@
+// Sequential, read-only access to an evidence file: large reads into a reusable buffer,
+// transparent gzip, and a SHA-256 of the bytes on disk computed while they stream past.
+// Memory stays at a few MiB whatever the file size.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace callhome {
+
+class ByteSource {
+ public:
+  struct Options {
+    bool hash = true;                // compute the SHA-256 of the file as stored
+    bool decompress = true;          // gunzip when the file starts with the gzip magic
+    size_t chunk = size_t(4) << 20;  // bytes per read() of the file
+  };
+
+  // nullptr with *error set ("cannot open: No such file or directory") on failure.
+  static std::unique_ptr<ByteSource> open(const std::string& path, std::string* error);
+  static std::unique_ptr<ByteSource> open(const std::string& path, std::string* error,
+                                          const Options& options);
+  // Reads from memory (tests, fuzzing); the bytes are copied.
+  static std::unique_ptr<ByteSource> from_memory(std::string bytes, const Options& options);
+  static std::unique_ptr<ByteSource> from_memory(std::string bytes) {
+    return from_memory(std::move(bytes), Options{});
+  }
+
+  ~ByteSource();
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
+
+  // Makes at least `n` bytes contiguous at data(); returns available(), which is smaller than
+  // `n` only at the end of the stream (or after a decompression error).
+  size_t ensure(size_t n) {
+    if (end_ - begin_ >= n) return end_ - begin_;
+    return refill(n);
+  }
+  const uint8_t* data() const { return buf_.data() + begin_; }
+  size_t available() const { return end_ - begin_; }
+  void consume(size_t n) {
+    begin_ += n;
+    offset_ += n;
+  }
+  uint64_t offset() const { return offset_; }  // stream offset of data()
+  bool at_end() { return ensure(1) == 0; }
+
+  bool compressed() const { return gzip_ != nullptr; }
+  uint64_t file_size() const { return file_size_; }
+  // Why the stream ended early ("gzip data truncated", "read error: ..."); empty if it did not.
+  const std::string& stream_error() const { return stream_error_; }
+  // Hashes whatever of the file was not read yet, then returns the SHA-256 in hex
+  // (empty when hashing was off).
+  std::string finish_hash();
+
+ private:
+  struct Gzip;
+  ByteSource() = default;
+  size_t refill(size_t n);
+  size_t read_raw(uint8_t* dst, size_t max);  // from the file or memory, hashing as it goes
+  void start_gzip_if_magic();
+
+  int fd_ = -1;
+  std::string memory_;
+  size_t memory_pos_ = 0;
+  bool raw_eof_ = false;
+  uint64_t file_size_ = 0;
+  Options options_;
+  std::vector<uint8_t> buf_;
+  size_t begin_ = 0, end_ = 0;
+  uint64_t offset_ = 0;
+  std::unique_ptr<Gzip> gzip_;
+  void* sha_ = nullptr;  // EVP_MD_CTX*, kept opaque to keep OpenSSL out of this header
+  std::string stream_error_;
+};
+
+// Splits a ByteSource into lines (\n or \r\n). A line longer than `max_line` is returned cut to
+// that length with overlong() set, and the rest of it is skipped without being buffered.
+class LineReader {
+ public:
+  explicit LineReader(ByteSource& src, size_t max_line = size_t(1) << 20)
+      : src_(src), max_line_(max_line) {}
+
+  bool next(std::string_view& line);
+  uint64_t line_number() const { return line_number_; }  // 1-based, of the last line returned
+  uint64_t line_offset() const { return line_offset_; }  // stream offset of that line
+  bool overlong() const { return overlong_; }
+
+ private:
+  ByteSource& src_;
+  size_t max_line_;
+  size_t pending_consume_ = 0;
+  bool skip_rest_ = false;  // the previous line was overlong: drop bytes up to its newline
+  uint64_t line_number_ = 0;
+  uint64_t line_offset_ = 0;
+  bool overlong_ = false;
+};
+
+}  // namespace callhome
