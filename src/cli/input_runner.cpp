@@ -1,0 +1,139 @@
+#include "cli/input_runner.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+
+#include "flow/capture_reader.h"
+#include "flow/conn_tracker.h"
+#include "flow/packet_decoder.h"
+#include "ingest/byte_source.h"
+#include "logs/registry.h"
+
+namespace callhome {
+namespace fs = std::filesystem;
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
+                                       std::vector<std::string>& errors) {
+  std::vector<std::string> files;
+  for (const auto& arg : args) {
+    std::error_code ec;
+    auto status = fs::status(arg, ec);
+    if (ec) {
+      errors.push_back(arg + ": " + ec.message());
+      continue;
+    }
+    if (fs::is_directory(status)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(
+               arg, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec)) found.push_back(it->path().string());
+      }
+      if (ec) errors.push_back(arg + ": " + ec.message());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(arg);
+    }
+  }
+  return files;
+}
+
+std::string detect_format(const std::string& head) {
+  if (CaptureReader::sniff(reinterpret_cast<const uint8_t*>(head.data()), head.size())) {
+    // The reader itself tells pcap from pcapng; the name here is only for reports.
+    return head.size() >= 4 && uint8_t(head[0]) == 0x0a && uint8_t(head[1]) == 0x0d &&
+                   uint8_t(head[2]) == 0x0d && uint8_t(head[3]) == 0x0a
+               ? "pcapng"
+               : "pcap";
+  }
+  // Text logs: cut the head at the last complete line so sniffers never see half a line.
+  std::string_view text(head);
+  if (auto nl = text.rfind('\n'); nl != std::string_view::npos) text = text.substr(0, nl + 1);
+  int best = 0;
+  const LogFormat* winner = nullptr;
+  for (const auto& f : log_formats()) {
+    int score = f.sniff(text);
+    if (score > best) {
+      best = score;
+      winner = &f;
+    }
+  }
+  return winner ? winner->name : "";
+}
+
+namespace {
+
+void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, EventSink& sink,
+                  InputReport& report) {
+  std::string error;
+  auto reader = CaptureReader::open(src, report, &error);
+  if (!reader) {
+    report.note(0, 0, error);
+    return;
+  }
+  report.format = reader->format_name();
+  PacketDecoder decoder(PacketDecoder::Options{options.verify_checksums});
+  TrackerOptions topt;
+  topt.local_nets = options.local_nets;
+  ConnTracker tracker(topt, sink);
+  RawPacket raw;
+  DecodedLayers layers;
+  std::string why, parent;
+  while (reader->next(raw)) {
+    ++report.records;
+    report.saw_time(raw.ts);
+    why.clear();
+    auto result = decoder.decode(raw, layers, &why);
+    if (result == PacketDecoder::Result::malformed) {
+      report.reject(raw.number, raw.offset, why.empty() ? "malformed packet" : why);
+      continue;
+    }
+    if (result != PacketDecoder::Result::ok) continue;
+    parent.clear();
+    for (int i = 0; i < layers.count; ++i) {
+      parent = tracker.packet(layers.layer[i], raw.ts, Provenance{index, raw.number}, parent);
+    }
+  }
+  tracker.flush();
+}
+
+}  // namespace
+
+bool run_input(const std::string& path, uint32_t index, const RunOptions& options, EventSink& sink,
+               InputReport& report) {
+  report.path = path;
+  std::string error;
+  ByteSource::Options bopt;
+  bopt.hash = options.hash;
+  auto src = ByteSource::open(path, &error, bopt);
+  if (!src) {
+    report.note(0, 0, error);
+    return false;
+  }
+  report.bytes = src->file_size();
+  src->ensure(64 * 1024);
+  std::string head(reinterpret_cast<const char*>(src->data()), src->available());
+  std::string format = options.forced_format.empty() ? detect_format(head) : options.forced_format;
+  bool ok = true;
+  if (format == "pcap" || format == "pcapng") {
+    report.format = format;
+    read_capture(*src, index, options, sink, report);
+  } else if (const LogFormat* f = find_log_format(format)) {
+    report.format = f->name;
+    LineReader lines(*src);
+    ReadContext ctx{index, options.tz, options.year};
+    f->read(lines, ctx, sink, report);
+  } else {
+    report.note(0, 0,
+                format.empty() ? "unrecognised format (not a capture or a supported log)"
+                               : "unknown format name: " + format);
+    ok = false;
+  }
+  if (!src->stream_error().empty()) report.note(0, src->offset(), src->stream_error());
+  report.sha256 = src->finish_hash();
+  return ok;
+}
+
+}  // namespace callhome

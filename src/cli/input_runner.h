@@ -1,0 +1,41 @@
+// Reads evidence files of any supported format into normalised events: detects the format
+// from the content, streams the file once, and records what happened in an InputReport.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/events.h"
+#include "core/input_report.h"
+#include "core/network.h"
+
+namespace absl {
+class TimeZone;
+}
+
+namespace callhome {
+
+struct RunOptions {
+  bool verify_checksums = false;
+  NetworkSet local_nets = NetworkSet::private_ranges();
+  const absl::TimeZone* tz = nullptr;
+  int year = 0;
+  std::string forced_format;  // --format; empty = detect
+  bool hash = true;
+};
+
+// Expands directories (recursively, in name order) into files; unreadable paths go to
+// `errors` as "PATH: why".
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
+                                       std::vector<std::string>& errors);
+
+// Names the format of the file's first bytes ("pcap", "pcapng", a log format name), or empty.
+std::string detect_format(const std::string& head);
+
+// Reads one file into `sink`. Returns false when nothing could be read (unreadable file,
+// unknown format); `report.problems` then says why. Damage inside a file is counted in
+// `report` and never stops the read.
+bool run_input(const std::string& path, uint32_t index, const RunOptions& options, EventSink& sink,
+               InputReport& report);
+
+}  // namespace callhome
