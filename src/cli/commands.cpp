@@ -92,12 +92,23 @@ int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& 
   return 0;
 }
 
-int run_conn(const CommonArgs& args, bool json) {
+int run_conn(const CommonArgs& args, bool json, bool stats) {
   ConnLogWriter writer(stdout, json ? ConnLogWriter::Format::json : ConnLogWriter::Format::tsv,
                        NetworkSet::private_ranges());
   std::vector<InputReport> reports;
   int status = read_all(args, writer, reports);
   writer.finish();
+  if (stats) {
+    for (const auto& r : reports) {
+      std::fprintf(stderr,
+                   "callhome: stats: %s: %llu records, %llu rejected, %llu connections, "
+                   "%llu peak live connections\n",
+                   term_safe(r.path).c_str(), static_cast<unsigned long long>(r.records),
+                   static_cast<unsigned long long>(r.rejected),
+                   static_cast<unsigned long long>(r.connections),
+                   static_cast<unsigned long long>(r.peak_live_connections));
+    }
+  }
   return status;
 }
 
@@ -131,6 +142,8 @@ int run_cli(int argc, char** argv) {
   auto* conn = app.add_subcommand("conn", "write connection records as Zeek's conn.log");
   add_common(conn, conn_args);
   conn->add_flag("--json", conn_json, "JSON lines instead of TSV");
+  bool conn_stats = false;
+  conn->add_flag("--stats", conn_stats, "print per-input counts to standard error");
 
   CommonArgs analyze_args;
   auto* analyze = app.add_subcommand("analyze", "rank the hosts calling out, with evidence");
@@ -143,7 +156,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   try {
-    if (*conn) return run_conn(conn_args, conn_json);
+    if (*conn) return run_conn(conn_args, conn_json, conn_stats);
     if (*analyze) return run_analyze(analyze_args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "callhome: internal error: %s\n", e.what());

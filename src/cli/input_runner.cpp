@@ -97,6 +97,8 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
     }
   }
   tracker.flush();
+  report.connections = tracker.stats().connections;
+  report.peak_live_connections = tracker.stats().peak_live;
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ struct InputReport {
   uint64_t records = 0;              // packets or lines used
   uint64_t rejected = 0;             // packets or lines that could not be used
   double first_ts = 0, last_ts = 0;  // 0 when no timestamped record was read
+  uint64_t connections = 0;          // captures: connection records produced
+  uint64_t peak_live_connections = 0;  // captures: most connections open at once
   std::vector<Problem> problems;     // the first few, in order; `rejected` has the full count
   uint64_t problems_dropped = 0;     // problems not kept once the list was full
 

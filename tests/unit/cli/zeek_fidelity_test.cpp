@@ -1,0 +1,70 @@
+// Runs every capture listed in ../shared/corpus/zeek/PAIRS.tsv through `callhome conn` and
+// compares the result with Zeek's own conn.log using ../shared/tools/conncmp.py.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+namespace {
+namespace fs = std::filesystem;
+
+std::string run(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+TEST(ZeekFidelity, ConnLogsAgreeWithZeekBaselines) {
+  const fs::path corpus = CALLHOME_CORPUS_DIR;
+  const fs::path pairs = corpus / "zeek" / "PAIRS.tsv";
+  const fs::path conncmp = corpus.parent_path() / "tools" / "conncmp.py";
+  if (!fs::exists(pairs) || !fs::exists(conncmp)) {
+    GTEST_SKIP() << "../shared/corpus/zeek/PAIRS.tsv or ../shared/tools/conncmp.py absent: "
+                    "fidelity against Zeek not measured";
+  }
+  std::ifstream in(pairs);
+  std::string line;
+  long ref_total = 0, core_total = 0, full_total = 0;
+  const std::regex summary(R"(conncmp: ref=(\d+) cand=(\d+) paired=(\d+) core=(\d+) full=(\d+))");
+  const fs::path tmp = fs::temp_directory_path() / "callhome-fidelity.log";
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string stem, pcap, baseline, checksums;
+    fields >> stem >> pcap >> baseline >> checksums;
+    std::string cmd = std::string(CALLHOME_BINARY) + " conn " +
+                      (checksums == "verify" ? "--verify-checksums " : "") + "'" +
+                      (corpus / "zeek" / pcap).string() + "' > '" + tmp.string() + "' 2>/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::string report = run("python3 '" + conncmp.string() + "' '" +
+                             (corpus / "zeek" / baseline).string() + "' '" + tmp.string() +
+                             "' --show 5 2>&1");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(report, m, summary)) << report;
+    long ref = std::stol(m[1]), core = std::stol(m[4]), full = std::stol(m[5]);
+    ref_total += ref;
+    core_total += core;
+    full_total += full;
+    std::printf("%-45s ref=%ld core=%ld full=%ld\n", baseline.c_str(), ref, core, full);
+    if (core < ref || full < ref) std::printf("%s\n", report.c_str());
+  }
+  fs::remove(tmp);
+  ASSERT_GT(ref_total, 0);
+  double core_pct = 100.0 * double(core_total) / double(ref_total);
+  double full_pct = 100.0 * double(full_total) / double(ref_total);
+  std::printf("fidelity: %ld reference connections, core %.1f%%, full %.1f%%\n", ref_total,
+              core_pct, full_pct);
+  EXPECT_GE(core_pct, 98.0);
+  EXPECT_GE(full_pct, 90.0);
+}
+
+}  // namespace
