@@ -6,6 +6,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <cctype>
 #include <queue>
 #include <vector>
 
@@ -863,7 +864,13 @@ struct ConnTracker::Impl {
           const uint8_t f = p.tcp_flags;
           if (!p.checksum_bad && (f & tcp_flag::kAck) &&
               !(f & (tcp_flag::kSyn | tcp_flag::kFin | tcp_flag::kRst))) {
+            // Zeek rewrites the history too: the SYN-ACK becomes the responder's "^h".
             c.flip();
+            c.history.pop_back();
+            for (char& ch : c.history)
+              ch = char(std::isupper(ch) ? std::tolower(ch) : std::toupper(ch));
+            c.history.insert(c.history.begin(), '^');
+            c.hist_seen = (c.hist_seen << 16) | (c.hist_seen >> 16);
             is_orig = !is_orig;
           }
         }

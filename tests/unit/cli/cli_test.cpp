@@ -1,0 +1,99 @@
+// End-to-end tests of the callhome command on the shipped example and on bad input.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+namespace fs = std::filesystem;
+
+struct Result {
+  int status = -1;
+  std::string out;
+};
+
+Result run(const std::string& args) {
+  Result r;
+  std::string cmd = std::string(CALLHOME_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+const std::string kExample = std::string(CALLHOME_SOURCE_DIR) + "/examples/case1-lab.pcap";
+
+TEST(Cli, ConnWritesZeekHeaderAndTheScanAttempts) {
+  Result r = run("conn " + kExample);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto"),
+            std::string::npos);
+  // One of the 33 SYNs to tcp/1214 that nobody answered.
+  EXPECT_NE(
+      r.out.find("192.168.1.3\t1100\t128.2.10.11\t1214\ttcp\t-\t-\t-\t-\tS0\tT\tF\t0\tS\t1\t40"),
+      std::string::npos)
+      << r.out;
+  // The refused one.
+  EXPECT_NE(r.out.find("\t142.104.6.1\t1214\ttcp\t-\t"), std::string::npos);
+  EXPECT_NE(r.out.find("REJ"), std::string::npos);
+  // The web request through the proxy completed normally.
+  EXPECT_NE(r.out.find("192.168.1.2\t3128\ttcp"), std::string::npos);
+  EXPECT_NE(r.out.find("SF\tT\tT\t0\tShADadFf"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ConnJsonUsesZeekFieldNames) {
+  Result r = run("conn --json " + kExample);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("\"id.orig_h\":\"192.168.1.3\",\"id.orig_p\":1100"), std::string::npos);
+  EXPECT_NE(r.out.find("\"conn_state\":\"S0\""), std::string::npos);
+}
+
+TEST(Cli, UnrecognisedInputIsExitStatus2NamingTheFile) {
+  fs::path junk = fs::temp_directory_path() / "callhome-junk.bin";
+  std::ofstream(junk) << "\x01\x02 this is neither a capture nor a log \x7f\n";
+  Result r = run("conn " + junk.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find(junk.string()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("unrecognised format"), std::string::npos) << r.out;
+  fs::remove(junk);
+}
+
+TEST(Cli, MissingFileAndBadUsageAreExitStatus2) {
+  EXPECT_EQ(run("conn /nonexistent/file.pcap").status, 2);
+  EXPECT_EQ(run("frobnicate").status, 2);
+  EXPECT_EQ(run("").status, 2);
+}
+
+TEST(Cli, TruncatedCaptureStillYieldsTheConnectionsBeforeTheDamage) {
+  fs::path cut = fs::temp_directory_path() / "callhome-cut.pcap";
+  auto size = fs::file_size(kExample);
+  {
+    std::ifstream in(kExample, std::ios::binary);
+    std::string bytes(size, '\0');
+    in.read(bytes.data(), std::streamsize(size));
+    std::ofstream(cut, std::ios::binary) << bytes.substr(0, size - 30);
+  }
+  Result r = run("conn " + cut.string());
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("truncated"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("S0"), std::string::npos);
+  fs::remove(cut);
+}
+
+TEST(Cli, AnalyzeRanksTheScanningPcFirst) {
+  Result r = run("analyze " + std::string(CALLHOME_SOURCE_DIR) + "/examples");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto hosts = r.out.find("Hosts calling out");
+  ASSERT_NE(hosts, std::string::npos) << r.out;
+  auto first_row = r.out.find('\n', r.out.find("internal host", hosts)) + 1;
+  EXPECT_EQ(r.out.compare(first_row, 11, "192.168.1.3"), 0) << r.out;
+}
+
+}  // namespace
