@@ -45,4 +45,18 @@ const char* transport_name(uint8_t ip_proto) {
   }
 }
 
+bool is_failed_attempt(const Connection& c) {
+  switch (c.state) {
+    case ConnState::S0:
+    case ConnState::REJ:
+    case ConnState::RSTOS0:
+    case ConnState::RSTRH:
+    case ConnState::SH:
+    case ConnState::SHR:
+      return c.history.find_first_of("Dd") == std::string::npos;
+    default:
+      return false;
+  }
+}
+
 }  // namespace callhome

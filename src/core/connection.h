@@ -59,4 +59,8 @@ struct Connection {
   Provenance last;             // the last packet or line that belongs to it
 };
 
+// True for conn_states that mean the responder never accepted and no data flowed (Zeek's
+// notion of a failed attempt: no answer, refused, or reset before the handshake completed).
+bool is_failed_attempt(const Connection& c);
+
 }  // namespace callhome

@@ -6,20 +6,6 @@
 
 namespace callhome {
 
-bool is_failed_attempt(const Connection& c) {
-  switch (c.state) {
-    case ConnState::S0:
-    case ConnState::REJ:
-    case ConnState::RSTOS0:
-    case ConnState::RSTRH:
-    case ConnState::SH:
-    case ConnState::SHR:
-      return c.history.find_first_of("Dd") == std::string::npos;
-    default:
-      return false;
-  }
-}
-
 void ConnectionSummary::on_connection(const Connection& c) {
   ++total_;
   if (!internal_.contains(c.orig_h)) return;

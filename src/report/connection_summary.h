@@ -51,8 +51,4 @@ class ConnectionSummary : public EventSink {
   uint64_t total_ = 0;
 };
 
-// True for conn_states that mean the responder never accepted (Zeek's notion of a failed
-// attempt: no answer, refused, or reset before the handshake completed).
-bool is_failed_attempt(const Connection& c);
-
 }  // namespace callhome

@@ -1,0 +1,49 @@
+// What a detector concludes: one finding per behaviour per host, with the attributes the
+// findings document promises and references to the packets and lines behind it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/address.h"
+#include "core/events.h"
+#include "core/provenance.h"
+
+namespace callhome {
+
+enum class Severity : uint8_t { info, low, medium, high, critical };
+const char* to_string(Severity s);
+
+struct EvidenceRef {
+  Provenance prov;
+  std::string what;  // one line a person can check against the packet or line
+};
+
+struct Finding {
+  std::string id;    // "F1", "F2" ... assigned when the findings are collected
+  std::string kind;  // outbound_scan, beacon, ...
+  Severity severity = Severity::info;
+  Address host;  // the internal address the finding is about
+  double first_ts = 0, last_ts = 0;
+  std::string summary;  // one sentence a person can act on
+  nlohmann::json attributes = nlohmann::json::object();
+  std::vector<EvidenceRef> evidence;
+  std::vector<std::string> notes;  // why the severity is what it is (raised, lowered, suppressed)
+
+  static constexpr size_t kMaxEvidence = 50;
+  void cite(Provenance prov, std::string what) {
+    if (evidence.size() < kMaxEvidence) evidence.push_back({prov, std::move(what)});
+  }
+};
+
+// A detector watches the event stream and, at the end, reports what it found. Detectors know
+// nothing of file formats; they see normalised events only.
+class Detector : public EventSink {
+ public:
+  virtual const char* name() const = 0;
+  virtual void finish(std::vector<Finding>& out) = 0;
+};
+
+}  // namespace callhome

@@ -1,0 +1,237 @@
+#include "detect/scan_detector.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace callhome {
+namespace {
+
+// Ports that clients legitimately try in quick succession against many servers (web, DNS,
+// mail, time): a burst to them is weaker evidence of scanning than one to an unusual port.
+bool is_common_client_port(uint16_t port) {
+  switch (port) {
+    case 53:
+    case 80:
+    case 123:
+    case 443:
+    case 8080:
+    case 3128:
+    case 25:
+    case 587:
+    case 993:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The /16 of an IPv4 address or /48 of an IPv6 one: a rough "same network" test, so that retries
+// against a server pool are not mistaken for a sweep across the internet.
+std::string network_of(const Address& a) {
+  const auto& b = a.bytes();
+  if (a.is_v4()) return fmt::format("{}.{}", b[12], b[13]);
+  return fmt::format("{:02x}{:02x}:{:02x}{:02x}:{:02x}{:02x}", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+const char* outcome_name(ScanDetector::Outcome o) {
+  switch (o) {
+    case ScanDetector::Outcome::failed:
+      return "no answer or refused";
+    case ScanDetector::Outcome::blocked:
+      return "blocked";
+    case ScanDetector::Outcome::answered:
+      return "answered";
+    default:
+      return "outcome unknown";
+  }
+}
+
+enum class TrwDecision { undecided, scanner, benign };
+
+TrwDecision trw_decide(const std::vector<bool>& first_contact_hits) {
+  double ratio = 1;
+  for (bool hit : first_contact_hits) {
+    ratio *= hit ? 0.25 : 4.0;
+    if (ratio >= 99) return TrwDecision::scanner;
+    if (ratio <= 0.0101) return TrwDecision::benign;
+  }
+  return TrwDecision::undecided;
+}
+
+}  // namespace
+
+double trw_likelihood(size_t hits, size_t misses) {
+  return std::pow(0.25, double(hits)) * std::pow(4.0, double(misses));
+}
+
+void ScanDetector::on_connection(const Connection& c) {
+  if (!opt_.internal.contains(c.orig_h)) return;
+  if (c.ip_proto != kProtoTcp && c.ip_proto != kProtoUdp) return;
+  Outcome outcome;
+  if (c.action == Action::blocked) {
+    outcome = Outcome::blocked;
+  } else if (c.state == ConnState::none) {
+    outcome = Outcome::unknown;
+  } else if (c.ip_proto == kProtoTcp) {
+    outcome = is_failed_attempt(c) ? Outcome::failed : Outcome::answered;
+  } else {
+    outcome = c.resp_pkts > 0 ? Outcome::answered : Outcome::failed;
+  }
+  Host& h = hosts_[c.orig_h];
+  if (h.attempts.size() >= opt_.max_attempts_per_host) {
+    ++h.dropped;
+    return;
+  }
+  uint32_t packets = c.has_counts ? uint32_t(std::min<uint64_t>(c.orig_pkts, UINT32_MAX)) : 1;
+  h.attempts.push_back({c.ts, c.resp_h, c.resp_p, c.ip_proto, outcome, packets, c.first});
+}
+
+void ScanDetector::finish(std::vector<Finding>& out) {
+  for (auto& [host, h] : hosts_) {
+    auto& a = h.attempts;
+    std::sort(a.begin(), a.end(), [](const Attempt& x, const Attempt& y) { return x.ts < y.ts; });
+    size_t begin = 0;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      if (i == a.size() || a[i].ts - a[i - 1].ts > opt_.episode_gap) {
+        analyse_episode(host, a, begin, i, out);
+        begin = i;
+      }
+    }
+  }
+}
+
+void ScanDetector::analyse_episode(const Address& host, const std::vector<Attempt>& a, size_t begin,
+                                   size_t end, std::vector<Finding>& out) const {
+  // Distinct targets per (proto, port) among attempts that did not plainly succeed, and distinct
+  // ports per target.
+  struct PortStats {
+    std::set<Address> targets, answered;
+  };
+  std::map<std::pair<uint8_t, uint16_t>, PortStats> by_port;
+  std::map<Address, std::set<std::pair<uint8_t, uint16_t>>> by_target;
+  for (size_t i = begin; i < end; ++i) {
+    const Attempt& x = a[i];
+    auto& ps = by_port[{x.proto, x.port}];
+    ps.targets.insert(x.dst);
+    if (x.outcome == Outcome::answered) ps.answered.insert(x.dst);
+    by_target[x.dst].insert({x.proto, x.port});
+  }
+  for (const auto& [pp, ps] : by_port) {
+    size_t probed = ps.targets.size() - ps.answered.size();
+    if (probed < opt_.min_targets) continue;
+
+    // Follow the first contact with each target, in time order, for the sequential test.
+    std::vector<bool> hits;
+    std::set<Address> seen;
+    std::set<std::string> networks;
+    size_t attempts = 0, packets = 0;
+    double first = 0, last = 0;
+    Finding f;
+    for (size_t i = begin; i < end; ++i) {
+      const Attempt& x = a[i];
+      if (x.proto != pp.first || x.port != pp.second) continue;
+      if (attempts == 0) first = x.ts;
+      last = x.ts;
+      ++attempts;
+      packets += x.packets;
+      networks.insert(network_of(x.dst));
+      if (seen.insert(x.dst).second) hits.push_back(ps.answered.contains(x.dst));
+      f.cite(x.prov, fmt::format("{} {} to {}:{} ({})", transport_name(x.proto),
+                                 x.proto == kProtoTcp ? "SYN" : "datagram", x.dst.to_string(),
+                                 x.port, outcome_name(x.outcome)));
+    }
+    const bool internal_targets =
+        std::all_of(ps.targets.begin(), ps.targets.end(),
+                    [&](const Address& t) { return opt_.internal.contains(t); });
+    const TrwDecision trw = trw_decide(hits);
+
+    f.kind = internal_targets ? "internal_scan" : "outbound_scan";
+    f.host = host;
+    f.first_ts = first;
+    f.last_ts = last;
+    f.severity = Severity::medium;
+    if (trw == TrwDecision::scanner && networks.size() >= 5) f.severity = Severity::high;
+    if (trw == TrwDecision::scanner && !is_common_client_port(pp.second) && networks.size() >= 3) {
+      f.severity = Severity::high;
+    }
+    if (trw == TrwDecision::scanner) {
+      f.notes.push_back("sequential hypothesis test (TRW, theta0 0.8, theta1 0.2): scanner");
+    }
+    if (networks.size() <= 2) {
+      // Retries against a handful of addresses in one provider's range look like a client
+      // failing to reach one service (a CDN pool), not like a sweep: keep it visible but low.
+      f.severity = Severity::low;
+      f.notes.push_back(fmt::format(
+          "severity lowered: all {} targets lie in {} network(s) (/16), like a server pool",
+          ps.targets.size(), networks.size()));
+    }
+    const std::set<std::pair<uint8_t, uint16_t>> all_ports_of_targets = [&] {
+      std::set<std::pair<uint8_t, uint16_t>> s;
+      for (const auto& t : ps.targets) s.insert(by_target.at(t).begin(), by_target.at(t).end());
+      return s;
+    }();
+    const bool block = all_ports_of_targets.size() >= opt_.min_ports;
+    f.attributes = {{"scan_type", block ? "block" : "horizontal"},
+                    {"proto", transport_name(pp.first)},
+                    {"port", pp.second},
+                    {"ports", all_ports_of_targets.size()},
+                    {"targets", ps.targets.size()},
+                    {"networks", networks.size()},
+                    {"attempts", attempts},
+                    {"packets", packets},
+                    {"duration_s", last - first},
+                    {"answered", ps.answered.size()},
+                    {"trw", trw == TrwDecision::scanner  ? "scanner"
+                            : trw == TrwDecision::benign ? "benign"
+                                                         : "undecided"}};
+    f.summary = fmt::format(
+        "{} probed {}/{} on {} {} hosts in {:.0f} s ({} attempts, {} answered); find the program "
+        "sending them",
+        host.to_string(), transport_name(pp.first), pp.second, ps.targets.size(),
+        internal_targets ? "internal" : "external", last - first, attempts, ps.answered.size());
+    out.push_back(std::move(f));
+  }
+  // Vertical: many ports on one target.
+  for (const auto& [target, ports] : by_target) {
+    if (ports.size() < opt_.min_ports) continue;
+    Finding f;
+    double first = 0, last = 0;
+    size_t attempts = 0, packets = 0, answered = 0;
+    for (size_t i = begin; i < end; ++i) {
+      const Attempt& x = a[i];
+      if (x.dst != target) continue;
+      if (attempts == 0) first = x.ts;
+      last = x.ts;
+      ++attempts;
+      packets += x.packets;
+      answered += x.outcome == Outcome::answered;
+      f.cite(x.prov, fmt::format("{} to {}:{} ({})", transport_name(x.proto), x.dst.to_string(),
+                                 x.port, outcome_name(x.outcome)));
+    }
+    const bool internal_target = opt_.internal.contains(target);
+    f.kind = internal_target ? "internal_scan" : "outbound_scan";
+    f.host = host;
+    f.first_ts = first;
+    f.last_ts = last;
+    f.severity = Severity::high;
+    f.attributes = {{"scan_type", "vertical"},
+                    {"proto", transport_name(ports.begin()->first)},
+                    {"port", nullptr},
+                    {"ports", ports.size()},
+                    {"targets", 1},
+                    {"attempts", attempts},
+                    {"packets", packets},
+                    {"duration_s", last - first},
+                    {"answered", answered},
+                    {"dst", target.to_string()}};
+    f.summary = fmt::format("{} probed {} ports on {} in {:.0f} s; find the program sending them",
+                            host.to_string(), ports.size(), target.to_string(), last - first);
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace callhome

@@ -1,0 +1,58 @@
+// outbound_scan / internal_scan: one host probing many hosts on one port (horizontal), many
+// ports on one host (vertical), or both (block). Attempts come from any source: capture-derived
+// connections (failed handshakes), firewall blocks, Zeek conn.logs.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <vector>
+
+#include "core/network.h"
+#include "detect/finding.h"
+
+namespace callhome {
+
+struct ScanOptions {
+  NetworkSet internal = NetworkSet::private_ranges();
+  double episode_gap = 300;  // attempts further apart than this start a new episode (s)
+  size_t min_targets = 8;    // distinct hosts on one port for a horizontal scan
+  size_t min_ports = 12;     // distinct ports on one host for a vertical scan
+  size_t max_attempts_per_host = 200000;  // memory bound; the rest are counted only
+};
+
+class ScanDetector : public Detector {
+ public:
+  explicit ScanDetector(ScanOptions options = {}) : opt_(std::move(options)) {}
+  const char* name() const override { return "scan"; }
+  void on_connection(const Connection& c) override;
+  void finish(std::vector<Finding>& out) override;
+
+  enum class Outcome : uint8_t { failed, blocked, answered, unknown };
+  struct Attempt {
+    double ts;
+    Address dst;
+    uint16_t port;
+    uint8_t proto;
+    Outcome outcome;
+    uint32_t packets;
+    Provenance prov;
+  };
+
+ private:
+  void analyse_episode(const Address& host, const std::vector<Attempt>& a, size_t begin, size_t end,
+                       std::vector<Finding>& out) const;
+
+  struct Host {
+    std::vector<Attempt> attempts;
+    uint64_t dropped = 0;
+  };
+  ScanOptions opt_;
+  absl::flat_hash_map<Address, Host> hosts_;
+};
+
+// Sequential hypothesis testing (Jung et al. 2004, as SiLK's rwscan applies it): the likelihood
+// ratio of "scanner" over "benign" after first contacts that succeeded (hits) or failed
+// (misses), with theta0 = 0.8, theta1 = 0.2. A ratio above beta/alpha = 99 means scanner.
+double trw_likelihood(size_t hits, size_t misses);
+
+}  // namespace callhome

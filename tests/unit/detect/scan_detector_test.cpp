@@ -1,0 +1,100 @@
+#include "detect/scan_detector.h"
+
+#include <gtest/gtest.h>
+
+namespace callhome {
+namespace {
+
+Connection attempt(const char* src, const char* dst, uint16_t port, double ts, ConnState state,
+                   Action action = Action::unknown) {
+  Connection c;
+  c.ts = ts;
+  c.orig_h = *Address::parse(src);
+  c.resp_h = *Address::parse(dst);
+  c.orig_p = 1100;
+  c.resp_p = port;
+  c.ip_proto = kProtoTcp;
+  c.state = state;
+  c.action = action;
+  c.history = state == ConnState::S0 ? "S" : state == ConnState::REJ ? "Sr" : "ShADadFf";
+  c.has_counts = true;
+  c.orig_pkts = 1;
+  c.first = c.last = Provenance{0, uint64_t(ts * 10)};
+  return c;
+}
+
+TEST(ScanDetector, Case1ThirtyThreeSynsToElevenHostsIsOneHighFinding) {
+  const char* targets[] = {"128.2.10.11", "128.2.10.12",  "131.155.140.6", "130.237.222.71",
+                           "142.104.6.1", "128.232.0.20", "134.76.10.46",  "24.141.7.32",
+                           "194.72.9.34", "129.79.5.100", "138.38.32.14"};
+  ScanDetector d;
+  double t = 1000;
+  for (int round = 0; round < 3; ++round) {
+    for (const char* dst : targets) {
+      d.on_connection(attempt("192.168.1.3", dst, 1214, t, ConnState::S0));
+      t += 1.0;
+    }
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  const Finding& f = out[0];
+  EXPECT_EQ(f.kind, "outbound_scan");
+  EXPECT_EQ(f.severity, Severity::high);
+  EXPECT_EQ(f.attributes["scan_type"], "horizontal");
+  EXPECT_EQ(f.attributes["port"], 1214);
+  EXPECT_EQ(f.attributes["targets"], 11);
+  EXPECT_EQ(f.attributes["packets"], 33);
+  EXPECT_EQ(f.attributes["answered"], 0);
+  EXPECT_DOUBLE_EQ(f.attributes["duration_s"].get<double>(), 32.0);
+  EXPECT_EQ(f.host.to_string(), "192.168.1.3");
+  EXPECT_FALSE(f.evidence.empty());
+}
+
+TEST(ScanDetector, Case2BlockedRetriesToOneCdnRangeAreNotAMediumScan) {
+  ScanDetector d;
+  double t = 2000;
+  for (int i = 0; i < 19; ++i) {
+    std::string dst = "72.246.53." + std::to_string(80 + i % 17);
+    d.on_connection(attempt("192.168.0.13", dst.c_str(), 80, t, ConnState::none, Action::blocked));
+    t += 1.0;
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  for (const auto& f : out) {
+    EXPECT_LT(f.severity, Severity::medium) << f.summary;
+    EXPECT_FALSE(f.notes.empty());
+  }
+}
+
+TEST(ScanDetector, OrdinaryBrowsingIsNotAScan) {
+  ScanDetector d;
+  for (int i = 0; i < 40; ++i) {
+    std::string dst = std::to_string(20 + i) + ".1.2.3";
+    d.on_connection(attempt("192.168.1.5", dst.c_str(), 443, 100 + i, ConnState::SF));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(ScanDetector, VerticalScanOfOneHost) {
+  ScanDetector d;
+  for (uint16_t port = 20; port < 60; ++port) {
+    d.on_connection(attempt("10.0.0.9", "45.33.32.156", port, 50 + port * 0.1, ConnState::REJ));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].attributes["scan_type"], "vertical");
+  EXPECT_EQ(out[0].attributes["ports"], 40);
+}
+
+TEST(Trw, LikelihoodFollowsJungEtAl) {
+  EXPECT_DOUBLE_EQ(trw_likelihood(0, 4), 256.0);
+  EXPECT_DOUBLE_EQ(trw_likelihood(1, 1), 1.0);
+  EXPECT_NEAR(trw_likelihood(4, 0), 0.0039, 1e-4);
+}
+
+}  // namespace
+}  // namespace callhome
