@@ -1,5 +1,7 @@
 #include "detect/scan_detector.h"
 
+#include "detect/attempt.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,46 +11,6 @@
 
 namespace callhome {
 namespace {
-
-// Ports that clients legitimately try in quick succession against many servers (web, DNS,
-// mail, time): a burst to them is weaker evidence of scanning than one to an unusual port.
-bool is_common_client_port(uint16_t port) {
-  switch (port) {
-    case 53:
-    case 80:
-    case 123:
-    case 443:
-    case 8080:
-    case 3128:
-    case 25:
-    case 587:
-    case 993:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// The /16 of an IPv4 address or /48 of an IPv6 one: a rough "same network" test, so that retries
-// against a server pool are not mistaken for a sweep across the internet.
-std::string network_of(const Address& a) {
-  const auto& b = a.bytes();
-  if (a.is_v4()) return fmt::format("{}.{}", b[12], b[13]);
-  return fmt::format("{:02x}{:02x}:{:02x}{:02x}:{:02x}{:02x}", b[0], b[1], b[2], b[3], b[4], b[5]);
-}
-
-const char* outcome_name(ScanDetector::Outcome o) {
-  switch (o) {
-    case ScanDetector::Outcome::failed:
-      return "no answer or refused";
-    case ScanDetector::Outcome::blocked:
-      return "blocked";
-    case ScanDetector::Outcome::answered:
-      return "answered";
-    default:
-      return "outcome unknown";
-  }
-}
 
 enum class TrwDecision { undecided, scanner, benign };
 
@@ -71,16 +33,7 @@ double trw_likelihood(size_t hits, size_t misses) {
 void ScanDetector::on_connection(const Connection& c) {
   if (!opt_.internal.contains(c.orig_h)) return;
   if (c.ip_proto != kProtoTcp && c.ip_proto != kProtoUdp) return;
-  Outcome outcome;
-  if (c.action == Action::blocked) {
-    outcome = Outcome::blocked;
-  } else if (c.state == ConnState::none) {
-    outcome = Outcome::unknown;
-  } else if (c.ip_proto == kProtoTcp) {
-    outcome = is_failed_attempt(c) ? Outcome::failed : Outcome::answered;
-  } else {
-    outcome = c.resp_pkts > 0 ? Outcome::answered : Outcome::failed;
-  }
+  const Outcome outcome = outcome_of(c);
   Host& h = hosts_[c.orig_h];
   if (h.attempts.size() >= opt_.max_attempts_per_host) {
     ++h.dropped;
@@ -138,11 +91,11 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
       last = x.ts;
       ++attempts;
       packets += x.packets;
-      networks.insert(network_of(x.dst));
+      networks.insert(network_label(x.dst));
       if (seen.insert(x.dst).second) hits.push_back(ps.answered.contains(x.dst));
       f.cite(x.prov, fmt::format("{} {} to {}:{} ({})", transport_name(x.proto),
                                  x.proto == kProtoTcp ? "SYN" : "datagram", x.dst.to_string(),
-                                 x.port, outcome_name(x.outcome)));
+                                 x.port, describe(x.outcome)));
     }
     const bool internal_targets =
         std::all_of(ps.targets.begin(), ps.targets.end(),
@@ -210,7 +163,7 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
       packets += x.packets;
       answered += x.outcome == Outcome::answered;
       f.cite(x.prov, fmt::format("{} to {}:{} ({})", transport_name(x.proto), x.dst.to_string(),
-                                 x.port, outcome_name(x.outcome)));
+                                 x.port, describe(x.outcome)));
     }
     const bool internal_target = opt_.internal.contains(target);
     f.kind = internal_target ? "internal_scan" : "outbound_scan";

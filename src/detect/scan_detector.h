@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/network.h"
+#include "detect/attempt.h"
 #include "detect/finding.h"
 
 namespace callhome {
@@ -27,7 +28,6 @@ class ScanDetector : public Detector {
   void on_connection(const Connection& c) override;
   void finish(std::vector<Finding>& out) override;
 
-  enum class Outcome : uint8_t { failed, blocked, answered, unknown };
   struct Attempt {
     double ts;
     Address dst;

@@ -1,0 +1,87 @@
+#include "detect/port_fallback_detector.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+namespace callhome {
+
+void PortFallbackDetector::on_connection(const Connection& c) {
+  if (c.ip_proto != kProtoTcp || !internal_.contains(c.orig_h) || internal_.contains(c.resp_h)) {
+    return;
+  }
+  PairKey key{c.orig_h, c.resp_h};
+  auto it = pairs_.find(key);
+  if (it == pairs_.end()) {
+    if (pairs_.size() >= kMaxPairs) return;
+    it = pairs_.emplace(key, std::vector<Attempt>{}).first;
+  }
+  if (it->second.size() < kMaxPerPair) {
+    it->second.push_back({c.ts, c.resp_p, outcome_of(c), c.first});
+  }
+}
+
+void PortFallbackDetector::finish(std::vector<Finding>& out) {
+  for (auto& [key, v] : pairs_) {
+    std::sort(v.begin(), v.end(), [](const Attempt& a, const Attempt& b) { return a.ts < b.ts; });
+    // Walk the attempts: a fallback sequence starts with a failure and continues while new
+    // ports are tried within the window of the previous attempt.
+    size_t i = 0;
+    while (i < v.size()) {
+      if (!unsuccessful(v[i].outcome)) {
+        ++i;
+        continue;
+      }
+      std::vector<uint16_t> ports{v[i].port};
+      std::vector<size_t> members{i};
+      std::optional<uint16_t> succeeded;
+      size_t j = i + 1;
+      for (; j < v.size() && v[j].ts - v[members.back()].ts <= window_; ++j) {
+        members.push_back(j);
+        if (std::find(ports.begin(), ports.end(), v[j].port) == ports.end()) {
+          ports.push_back(v[j].port);
+        }
+        if (v[j].outcome == Outcome::answered && v[j].port != v[i].port) {
+          succeeded = v[j].port;
+          ++j;
+          break;
+        }
+      }
+      if (ports.size() >= 2) {
+        Finding f;
+        f.kind = "port_fallback";
+        f.host = key.host;
+        f.first_ts = v[i].ts;
+        f.last_ts = v[members.back()].ts;
+        for (size_t m : members) {
+          f.cite(v[m].prov, fmt::format("to {}:{} ({})", key.dst.to_string(), v[m].port,
+                                        describe(v[m].outcome)));
+        }
+        const bool all_common = std::all_of(ports.begin(), ports.end(), is_common_client_port);
+        f.severity = all_common ? Severity::low : Severity::medium;
+        if (!all_common && succeeded && is_common_client_port(*succeeded)) {
+          f.severity = Severity::high;
+          f.notes.push_back(
+              "an unusual port failed and a web or proxy port then worked: the program found a "
+              "way around the filter");
+        }
+        if (all_common) f.notes.push_back("only common client ports: browsers do this too");
+        f.attributes = {{"dst", key.dst.to_string()},
+                        {"ports", ports},
+                        {"succeeded_port", succeeded ? nlohmann::json(*succeeded) : nullptr},
+                        {"attempts", members.size()}};
+        std::string order;
+        for (uint16_t p : ports) order += (order.empty() ? "" : " -> ") + std::to_string(p);
+        f.summary = fmt::format("{} tried {} on ports {} {}", key.host.to_string(),
+                                key.dst.to_string(), order,
+                                succeeded ? fmt::format("until {} worked", *succeeded)
+                                          : std::string("without success"));
+        out.push_back(std::move(f));
+      }
+      i = std::max(j, i + 1);
+    }
+  }
+}
+
+}  // namespace callhome
