@@ -141,6 +141,12 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
                     {"trw", trw == TrwDecision::scanner  ? "scanner"
                             : trw == TrwDecision::benign ? "benign"
                                                          : "undecided"}};
+    nlohmann::json sample = nlohmann::json::array();
+    for (const auto& t : ps.targets) {
+      if (sample.size() >= 20) break;
+      sample.push_back(t.to_string());
+    }
+    f.attributes["sample_targets"] = sample;
     f.summary = fmt::format(
         "{} probed {}/{} on {} {} hosts in {:.0f} s ({} attempts, {} answered); find the program "
         "sending them",

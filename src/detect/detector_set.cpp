@@ -1,0 +1,44 @@
+#include "detect/detector_set.h"
+
+#include <algorithm>
+
+#include "detect/flood_detector.h"
+#include "detect/icmp_sweep_detector.h"
+#include "detect/ids_alert_detector.h"
+#include "detect/port_fallback_detector.h"
+#include "detect/scan_detector.h"
+#include "detect/sequential_ports_detector.h"
+
+namespace callhome {
+
+DetectorSet::DetectorSet(const DetectorConfig& config) {
+  ScanOptions scan;
+  scan.internal = config.internal;
+  add(std::make_unique<ScanDetector>(scan));
+  add(std::make_unique<IcmpSweepDetector>(config.internal));
+  add(std::make_unique<PortFallbackDetector>(config.internal));
+  add(std::make_unique<SequentialPortsDetector>(config.internal));
+  FloodOptions flood;
+  flood.internal = config.internal;
+  add(std::make_unique<FloodDetector>(flood));
+  add(std::make_unique<IdsAlertDetector>(config.internal));
+}
+
+void DetectorSet::add(std::unique_ptr<Detector> d) {
+  FanOutSink::add(*d);
+  detectors_.push_back(std::move(d));
+}
+
+std::vector<Finding> DetectorSet::finish() {
+  std::vector<Finding> all;
+  for (auto& d : detectors_) d->finish(all);
+  std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
+    if (a.severity != b.severity) return a.severity > b.severity;
+    if (a.first_ts != b.first_ts) return a.first_ts < b.first_ts;
+    return a.kind < b.kind;
+  });
+  for (size_t i = 0; i < all.size(); ++i) all[i].id = "F" + std::to_string(i + 1);
+  return all;
+}
+
+}  // namespace callhome

@@ -1,0 +1,42 @@
+// What the investigation needs to know about the other end of a connection: who owns the
+// address, what kind of service it is, the names it was seen under, and what a port is used
+// for. Enrichment implements it; tests use small fakes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/address.h"
+
+namespace callhome {
+
+struct DestinationInfo {
+  uint32_t asn = 0;
+  std::string org;                 // "Akamai Technologies" or empty
+  std::string country;             // ISO code or empty
+  std::string category;            // cdn, update_service, antivirus, p2p_vendor, ... or empty
+  std::vector<std::string> names;  // names seen for it (DNS, proxy, SNI), most frequent first
+};
+
+struct PortInfo {
+  std::string service;   // "fasttrack", "http" ...
+  std::string category;  // p2p, web, proxy, remote_access, ... or empty
+  std::string description;
+};
+
+class DestinationLookup {
+ public:
+  virtual ~DestinationLookup() = default;
+  virtual DestinationInfo destination(const Address& a) const = 0;
+  virtual PortInfo port(uint16_t port, uint8_t ip_proto) const = 0;
+};
+
+// Knows nothing: the analysis still runs, without organisations.
+class NoDestinationLookup : public DestinationLookup {
+ public:
+  DestinationInfo destination(const Address&) const override { return {}; }
+  PortInfo port(uint16_t, uint8_t) const override { return {}; }
+};
+
+}  // namespace callhome

@@ -1,0 +1,45 @@
+// Turns findings into incidents: per internal host, what happened, which explanation fits best
+// (with the evidence for and against each), and what to do next. Hosts that show the same
+// behaviour towards the same organisation are tied together: twelve PCs doing one thing is one
+// story.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/network.h"
+#include "detect/finding.h"
+#include "investigate/destination_lookup.h"
+
+namespace callhome {
+
+struct Hypothesis {
+  std::string name;  // p2p_file_sharing, update_agent_proxy_bypass, ...
+  double confidence = 0;
+  std::vector<std::string> evidence_for, evidence_against;
+  std::string explanation;  // the two lists as one paragraph
+};
+
+struct Incident {
+  Address host;
+  Severity severity = Severity::info;
+  double first_ts = 0, last_ts = 0;
+  std::vector<std::string> findings;   // finding ids, most severe first
+  std::vector<Hypothesis> hypotheses;  // most likely first
+  std::vector<std::string> actions;    // most urgent first
+  std::vector<Address> related_hosts;  // hosts with the same story
+  std::string headline;                // one line: host, what, likely why
+};
+
+struct InvestigationContext {
+  InvestigationContext(const DestinationLookup& l) : lookup(l) {}  // NOLINT: implicit on purpose
+  const DestinationLookup& lookup;
+  NetworkSet internal = NetworkSet::private_ranges();
+  std::string proxy;  // "192.168.1.2:3128" when the site has one, for the advice
+};
+
+// Incidents ranked most severe first, then by number of findings.
+std::vector<Incident> investigate(const std::vector<Finding>& findings,
+                                  const InvestigationContext& ctx);
+
+}  // namespace callhome

@@ -1,0 +1,125 @@
+#include "investigate/investigator.h"
+
+#include <gtest/gtest.h>
+
+namespace callhome {
+namespace {
+
+// Knows what the seed cases needed: port 1214 is FastTrack, 206.142.53.0/24 is StreamCast's,
+// 72.246.53.0/24 is Akamai's.
+class FakeLookup : public DestinationLookup {
+ public:
+  DestinationInfo destination(const Address& a) const override {
+    std::string s = a.to_string();
+    if (s.rfind("72.246.53.", 0) == 0) return {20940, "Akamai", "US", "cdn", {}};
+    if (s.rfind("206.142.53.", 0) == 0) {
+      return {0, "StreamCast Networks", "US", "p2p_vendor", {"supernode1.streamcastnetworks.com"}};
+    }
+    return {};
+  }
+  PortInfo port(uint16_t port, uint8_t) const override {
+    if (port == 1214) return {"fasttrack", "p2p", "FastTrack (KaZaA, Morpheus)"};
+    if (port == 80) return {"http", "web", ""};
+    return {};
+  }
+};
+
+Finding finding(const char* kind, const char* host, Severity sev, nlohmann::json attrs,
+                std::string id) {
+  Finding f;
+  f.id = std::move(id);
+  f.kind = kind;
+  f.host = *Address::parse(host);
+  f.severity = sev;
+  f.first_ts = 100;
+  f.last_ts = 200;
+  f.attributes = std::move(attrs);
+  f.summary = std::string(kind) + " by " + host;
+  return f;
+}
+
+TEST(Investigator, Case1PcIsP2pFileSharing) {
+  FakeLookup lookup;
+  std::vector<Finding> fs = {
+      finding("outbound_scan", "192.168.1.3", Severity::high,
+              {{"port", 1214},
+               {"proto", "tcp"},
+               {"targets", 11},
+               {"networks", 10},
+               {"attempts", 33},
+               {"duration_s", 34},
+               {"sample_targets", {"128.2.10.11"}}},
+              "F1"),
+      finding("port_fallback", "192.168.1.3", Severity::high,
+              {{"dst", "206.142.53.27"}, {"ports", {1214, 80, 8080}}, {"succeeded_port", 8080}},
+              "F2"),
+      finding("icmp_sweep", "192.168.1.3", Severity::medium, {{"targets", 4}}, "F3")};
+  auto incidents = investigate(fs, {lookup});
+  ASSERT_EQ(incidents.size(), 1u);
+  const auto& inc = incidents[0];
+  EXPECT_EQ(inc.hypotheses.front().name, "p2p_file_sharing") << inc.hypotheses.front().explanation;
+  EXPECT_GT(inc.hypotheses.front().confidence, 0.5);
+  EXPECT_EQ(inc.severity, Severity::high);
+  EXPECT_NE(inc.actions.front().find("Isolate 192.168.1.3"), std::string::npos);
+  EXPECT_NE(inc.hypotheses.front().explanation.find("1214/tcp (fasttrack)"), std::string::npos);
+}
+
+TEST(Investigator, Case2PcsAreUpdateAgentsNotDdosZombies) {
+  FakeLookup lookup;
+  std::vector<Finding> fs;
+  int n = 0;
+  for (const char* host : {"192.168.0.13", "192.168.0.14", "192.168.0.15"}) {
+    fs.push_back(finding("beacon", host, Severity::medium,
+                         {{"dst", "72.246.53.0/24"},
+                          {"dst_port", 80},
+                          {"retry_loop", true},
+                          {"interval_s", 60},
+                          {"score", 0.8}},
+                         "F" + std::to_string(++n)));
+    fs.push_back(finding(
+        "sequential_source_ports", host, Severity::low,
+        {{"attempts", 19},
+         {"max_run", 14},
+         {"dst_ports", {80}},
+         {"runs", {{{"first_port", 2486}, {"last_port", 2499}, {"start_ts", 0}, {"end_ts", 13}}}}},
+        "F" + std::to_string(++n)));
+  }
+  InvestigationContext ctx{lookup};
+  ctx.proxy = "192.168.0.2:8080";
+  auto incidents = investigate(fs, ctx);
+  ASSERT_EQ(incidents.size(), 3u);
+  for (const auto& inc : incidents) {
+    EXPECT_EQ(inc.hypotheses.front().name, "update_agent_proxy_bypass")
+        << inc.hypotheses.front().explanation;
+    auto ddos = std::find_if(inc.hypotheses.begin(), inc.hypotheses.end(),
+                             [](const Hypothesis& h) { return h.name == "ddos_participation"; });
+    ASSERT_NE(ddos, inc.hypotheses.end());
+    EXPECT_LT(ddos->confidence, 0.05);
+    EXPECT_FALSE(ddos->evidence_against.empty());
+    EXPECT_EQ(inc.related_hosts.size(), 2u);
+    EXPECT_LE(inc.severity, Severity::low);
+    EXPECT_NE(inc.actions.front().find("192.168.0.2:8080"), std::string::npos);
+  }
+}
+
+TEST(Investigator, FloodIsDdosAndSuccessfulBeaconIsC2) {
+  FakeLookup lookup;
+  std::vector<Finding> fs = {
+      finding("outbound_flood", "10.0.0.5", Severity::critical,
+              {{"dst", "198.51.100.7"}, {"pps", 5000.0}, {"packets", 100000}}, "F1"),
+      finding("beacon", "10.0.0.6", Severity::high,
+              {{"dst", "203.0.113.50"}, {"interval_s", 300}, {"score", 0.95}}, "F2")};
+  auto incidents = investigate(fs, {lookup});
+  ASSERT_EQ(incidents.size(), 2u);
+  for (const auto& inc : incidents) {
+    if (inc.host.to_string() == "10.0.0.5") {
+      EXPECT_EQ(inc.hypotheses.front().name, "ddos_participation");
+    } else {
+      EXPECT_EQ(inc.hypotheses.front().name, "malware_c2_beacon");
+    }
+    EXPECT_GE(inc.severity, Severity::high);
+  }
+}
+
+}  // namespace
+}  // namespace callhome
