@@ -6,10 +6,18 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include <filesystem>
+#include <memory>
+
 #include "cli/input_runner.h"
 #include "core/fanout_sink.h"
+#include "detect/detector_set.h"
+#include "investigate/investigator.h"
 #include "report/conn_log_writer.h"
 #include "report/connection_summary.h"
+#include "report/escape.h"
+#include "report/findings_document.h"
+#include "report/text_report.h"
 
 namespace callhome {
 namespace {
@@ -31,35 +39,21 @@ void add_common(CLI::App* cmd, CommonArgs& args) {
       ->check(CLI::Range(1970, 2200));
 }
 
-// Escapes a string that came from evidence (a file name, a log field) for a terminal: control
-// characters could otherwise move the cursor or recolour the screen.
-std::string term_safe(std::string_view s) {
-  std::string out;
-  for (unsigned char ch : s) {
-    if (ch < 0x20 || ch == 0x7f) {
-      out += fmt::format("\\x{:02x}", ch);
-    } else {
-      out.push_back(char(ch));
-    }
-  }
-  return out;
-}
-
 void print_problems(const InputReport& r) {
   for (const auto& p : r.problems) {
     if (p.ref) {
-      std::fprintf(stderr, "callhome: %s: %s %llu (offset %llu): %s\n", term_safe(r.path).c_str(),
+      std::fprintf(stderr, "callhome: %s: %s %llu (offset %llu): %s\n", term_escape(r.path).c_str(),
                    r.format == "pcap" || r.format == "pcapng" ? "packet" : "line",
                    static_cast<unsigned long long>(p.ref),
-                   static_cast<unsigned long long>(p.offset), term_safe(p.what).c_str());
+                   static_cast<unsigned long long>(p.offset), term_escape(p.what).c_str());
     } else {
-      std::fprintf(stderr, "callhome: %s: %s\n", term_safe(r.path).c_str(),
-                   term_safe(p.what).c_str());
+      std::fprintf(stderr, "callhome: %s: %s\n", term_escape(r.path).c_str(),
+                   term_escape(p.what).c_str());
     }
   }
   if (r.problems_dropped) {
-    std::fprintf(stderr, "callhome: %s: %llu more problems not shown\n", term_safe(r.path).c_str(),
-                 static_cast<unsigned long long>(r.problems_dropped));
+    std::fprintf(stderr, "callhome: %s: %llu more problems not shown\n",
+                 term_escape(r.path).c_str(), static_cast<unsigned long long>(r.problems_dropped));
   }
 }
 
@@ -68,7 +62,7 @@ void print_problems(const InputReport& r) {
 int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& reports) {
   std::vector<std::string> errors;
   auto files = expand_inputs(args.inputs, errors);
-  for (const auto& e : errors) std::fprintf(stderr, "callhome: %s\n", term_safe(e).c_str());
+  for (const auto& e : errors) std::fprintf(stderr, "callhome: %s\n", term_escape(e).c_str());
   RunOptions options;
   options.verify_checksums = args.verify_checksums;
   options.forced_format = args.format;
@@ -103,7 +97,7 @@ int run_conn(const CommonArgs& args, bool json, bool stats) {
       std::fprintf(stderr,
                    "callhome: stats: %s: %llu records, %llu rejected, %llu connections, "
                    "%llu peak live connections\n",
-                   term_safe(r.path).c_str(), static_cast<unsigned long long>(r.records),
+                   term_escape(r.path).c_str(), static_cast<unsigned long long>(r.records),
                    static_cast<unsigned long long>(r.rejected),
                    static_cast<unsigned long long>(r.connections),
                    static_cast<unsigned long long>(r.peak_live_connections));
@@ -112,22 +106,90 @@ int run_conn(const CommonArgs& args, bool json, bool stats) {
   return status;
 }
 
-int run_analyze(const CommonArgs& args) {
+struct AnalyzeArgs {
+  std::string json_path;  // --json FILE or "-"
+  std::string out_dir;    // -o DIR
+};
+
+// Writes `content` to `path` through a temporary file and a rename, so that a killed run never
+// leaves a half-written report behind.
+bool write_atomically(const std::string& path, std::string_view content) {
+  std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return false;
+  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  ok = (std::fclose(f) == 0) && ok;
+  return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+int run_analyze(const CommonArgs& args, const AnalyzeArgs& aa) {
+  DetectorSet detectors(DetectorConfig{});
   ConnectionSummary summary(NetworkSet::private_ranges());
   FanOutSink sink;
+  sink.add(detectors);
   sink.add(summary);
+
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> conn_file(nullptr, &std::fclose);
+  std::unique_ptr<ConnLogWriter> conn_log;
+  if (!aa.out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(aa.out_dir, ec);
+    conn_file.reset(std::fopen((aa.out_dir + "/conn.log.tmp").c_str(), "wb"));
+    if (!conn_file) {
+      std::fprintf(stderr, "callhome: cannot write to %s\n", term_escape(aa.out_dir).c_str());
+      return 2;
+    }
+    conn_log = std::make_unique<ConnLogWriter>(conn_file.get(), ConnLogWriter::Format::tsv,
+                                               NetworkSet::private_ranges());
+    sink.add(*conn_log);
+  }
+
   std::vector<InputReport> reports;
   int status = read_all(args, sink, reports);
-  std::string out = "callhome " CALLHOME_VERSION "\n\nInputs\n";
-  for (const auto& r : reports) {
-    out += fmt::format("  {}  {}  {} bytes  {} records  {} rejected  sha256 {}\n",
-                       term_safe(r.path), r.format.empty() ? "?" : r.format, r.bytes, r.records,
-                       r.rejected, r.sha256.empty() ? "-" : r.sha256.substr(0, 16) + "...");
+  if (status != 0) return status;
+  std::vector<Finding> findings = detectors.finish();
+  NoDestinationLookup lookup;
+  InvestigationContext ctx(lookup);
+  std::vector<Incident> incidents = investigate(findings, ctx);
+
+  std::string text = render_text_report(reports, findings, incidents);
+  text += "\nHosts calling out\n" + summary.render_text(20);
+  const auto doc = findings_document(reports, findings, incidents);
+  const std::string json = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (aa.json_path == "-") {
+    std::fwrite(json.data(), 1, json.size(), stdout);
+  } else {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (!aa.json_path.empty() && !write_atomically(aa.json_path, json)) {
+      std::fprintf(stderr, "callhome: cannot write %s\n", term_escape(aa.json_path).c_str());
+      return 2;
+    }
   }
-  out += "\nHosts calling out\n";
-  out += summary.render_text(20);
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return status;
+  if (conn_log) {
+    conn_log->finish();
+    conn_file.reset();
+    const std::string dir = aa.out_dir;
+    nlohmann::json manifest = {{"tool", "callhome"}, {"version", CALLHOME_VERSION}};
+    for (const auto& input : doc["inputs"]) {
+      manifest["inputs"].push_back({{"path", input["path"]},
+                                    {"sha256", input["sha256"]},
+                                    {"bytes", input["bytes"]},
+                                    {"first_ts", input["first_ts"]},
+                                    {"last_ts", input["last_ts"]}});
+    }
+    bool ok = std::rename((dir + "/conn.log.tmp").c_str(), (dir + "/conn.log").c_str()) == 0;
+    ok = write_atomically(dir + "/findings.json", json) && ok;
+    ok = write_atomically(dir + "/report.txt", text) && ok;
+    ok = write_atomically(
+             dir + "/manifest.json",
+             manifest.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n") &&
+         ok;
+    if (!ok) {
+      std::fprintf(stderr, "callhome: cannot write the report in %s\n", term_escape(dir).c_str());
+      return 2;
+    }
+  }
+  return 0;
 }
 
 }  // namespace
@@ -146,8 +208,12 @@ int run_cli(int argc, char** argv) {
   conn->add_flag("--stats", conn_stats, "print per-input counts to standard error");
 
   CommonArgs analyze_args;
+  AnalyzeArgs aa;
   auto* analyze = app.add_subcommand("analyze", "rank the hosts calling out, with evidence");
   add_common(analyze, analyze_args);
+  analyze->add_option("--json", aa.json_path, "write the findings document to FILE (- for stdout)");
+  analyze->add_option("-o,--output", aa.out_dir,
+                      "write a report folder: findings.json, report.txt, conn.log, manifest.json");
 
   try {
     app.parse(argc, argv);
@@ -157,7 +223,7 @@ int run_cli(int argc, char** argv) {
   }
   try {
     if (*conn) return run_conn(conn_args, conn_json, conn_stats);
-    if (*analyze) return run_analyze(analyze_args);
+    if (*analyze) return run_analyze(analyze_args, aa);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "callhome: internal error: %s\n", e.what());
     return 1;
