@@ -17,6 +17,7 @@
 #include "report/connection_summary.h"
 #include "report/escape.h"
 #include "report/findings_document.h"
+#include "report/html_report.h"
 #include "report/text_report.h"
 
 namespace callhome {
@@ -180,6 +181,11 @@ int run_analyze(const CommonArgs& args, const AnalyzeArgs& aa) {
     bool ok = std::rename((dir + "/conn.log.tmp").c_str(), (dir + "/conn.log").c_str()) == 0;
     ok = write_atomically(dir + "/findings.json", json) && ok;
     ok = write_atomically(dir + "/report.txt", text) && ok;
+    ok = write_atomically(dir + "/report.md",
+                          render_markdown_report(reports, findings, incidents)) &&
+         ok;
+    ok = write_atomically(dir + "/report.html", render_html_report(reports, findings, incidents)) &&
+         ok;
     ok = write_atomically(
              dir + "/manifest.json",
              manifest.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n") &&
@@ -212,8 +218,10 @@ int run_cli(int argc, char** argv) {
   auto* analyze = app.add_subcommand("analyze", "rank the hosts calling out, with evidence");
   add_common(analyze, analyze_args);
   analyze->add_option("--json", aa.json_path, "write the findings document to FILE (- for stdout)");
-  analyze->add_option("-o,--output", aa.out_dir,
-                      "write a report folder: findings.json, report.txt, conn.log, manifest.json");
+  analyze->add_option(
+      "-o,--output", aa.out_dir,
+      "write a report folder: report.html, report.md, report.txt, findings.json, conn.log, "
+      "manifest.json");
 
   try {
     app.parse(argc, argv);
