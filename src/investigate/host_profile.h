@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "detect/finding.h"
-#include "investigate/destination_lookup.h"
+#include "core/destination_lookup.h"
 
 namespace callhome {
 

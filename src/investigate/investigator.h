@@ -9,7 +9,7 @@
 
 #include "core/network.h"
 #include "detect/finding.h"
-#include "investigate/destination_lookup.h"
+#include "core/destination_lookup.h"
 
 namespace callhome {
 

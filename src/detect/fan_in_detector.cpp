@@ -1,0 +1,72 @@
+#include "detect/fan_in_detector.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "detect/attempt.h"
+
+namespace callhome {
+
+std::string FanInDetector::group_of(const Address& dst) {
+  auto it = org_cache_.find(dst);
+  if (it != org_cache_.end()) return it->second;
+  std::string org = opt_.lookup ? opt_.lookup->destination(dst).org : "";
+  if (org.empty()) {
+    const auto& b = dst.bytes();
+    org = dst.is_v4() ? fmt::format("{}.{}.{}.0/24", b[12], b[13], b[14])
+                      : network_label(dst) + "::/48";
+  }
+  if (org_cache_.size() < 1000000) org_cache_[dst] = org;
+  return org;
+}
+
+void FanInDetector::on_connection(const Connection& c) {
+  if (!opt_.internal.contains(c.orig_h) || opt_.internal.contains(c.resp_h)) return;
+  if (opt_.unsuccessful_only && !unsuccessful(outcome_of(c))) return;
+  Group& g = groups_[{group_of(c.resp_h), c.resp_p}];
+  if (g.hosts.size() < 10000 || g.hosts.contains(c.orig_h)) ++g.hosts[c.orig_h];
+  if (g.destinations.size() < 1000) g.destinations.insert(c.resp_h);
+  if (g.first == 0 || c.ts < g.first) g.first = c.ts;
+  g.last = std::max(g.last, c.ts);
+  if (g.samples.size() < Finding::kMaxEvidence) {
+    g.samples.push_back(
+        {c.first, fmt::format("{} to {}:{} ({})", c.orig_h.to_string(), c.resp_h.to_string(),
+                              c.resp_p, describe(outcome_of(c)))});
+  }
+}
+
+void FanInDetector::finish(std::vector<Finding>& out) {
+  for (const auto& [key, g] : groups_) {
+    if (g.hosts.size() < opt_.min_hosts) continue;
+    std::vector<std::string> host_list;
+    for (const auto& [h, n] : g.hosts) host_list.push_back(h.to_string());
+    std::vector<std::string> dsts;
+    for (const auto& d : g.destinations) {
+      if (dsts.size() < 20) dsts.push_back(d.to_string());
+    }
+    for (const auto& [h, n] : g.hosts) {
+      Finding f;
+      f.kind = "fan_in";
+      f.host = h;
+      f.first_ts = g.first;
+      f.last_ts = g.last;
+      f.severity = Severity::low;
+      for (const auto& s : g.samples) {
+        if (s.what.rfind(h.to_string() + " ", 0) == 0) f.evidence.push_back(s);
+      }
+      f.attributes = {{"org", key.first},       {"port", key.second}, {"hosts", g.hosts.size()},
+                      {"host_list", host_list}, {"attempts", n},      {"sample_targets", dsts}};
+      f.summary = fmt::format(
+          "{} internal hosts, {} among them, fail to reach {} on port {}: look for the software "
+          "they share",
+          g.hosts.size(), h.to_string(), key.first, key.second);
+      f.notes.push_back(
+          "site-wide pattern: the same behaviour on many hosts points at shared "
+          "software, not at one compromised machine");
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+}  // namespace callhome

@@ -1,0 +1,42 @@
+// fan_in: many internal hosts contacting the same external organisation on the same port
+// (Case 2: every PC to Akamai). One behaviour on many hosts points at shared software.
+#pragma once
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include "core/network.h"
+#include "detect/finding.h"
+#include "core/destination_lookup.h"
+
+namespace callhome {
+
+struct FanInOptions {
+  NetworkSet internal = NetworkSet::private_ranges();
+  size_t min_hosts = 3;
+  bool unsuccessful_only = true;  // the interesting case: many hosts failing the same way
+  const DestinationLookup* lookup = nullptr;  // groups by organisation; without it, by /24
+};
+
+class FanInDetector : public Detector {
+ public:
+  explicit FanInDetector(FanInOptions options) : opt_(std::move(options)) {}
+  const char* name() const override { return "fan_in"; }
+  void on_connection(const Connection& c) override;
+  void finish(std::vector<Finding>& out) override;
+
+ private:
+  struct Group {
+    std::map<Address, uint64_t> hosts;  // attempts per host
+    std::set<Address> destinations;
+    double first = 0, last = 0;
+    std::vector<EvidenceRef> samples;
+  };
+  std::string group_of(const Address& dst);
+  FanInOptions opt_;
+  std::map<std::pair<std::string, uint16_t>, Group> groups_;
+  std::map<Address, std::string> org_cache_;
+};
+
+}  // namespace callhome

@@ -1,0 +1,81 @@
+// Detectors that depend on the site profile: proxy bypass, fan-in, off-hours.
+#include <gtest/gtest.h>
+
+#include "detect/fan_in_detector.h"
+#include "detect/off_hours_detector.h"
+#include "detect/proxy_bypass_detector.h"
+#include "detector_test_util.h"
+
+namespace callhome {
+namespace {
+using testing::conn;
+
+TEST(ProxyBypass, BlockedDirectWebAttemptsBesideProxyUse) {
+  ProxyBypassOptions o;
+  o.proxies = {{*Address::parse("192.168.0.2"), 8080}};
+  ProxyBypassDetector d(o);
+  d.on_connection(conn("192.168.0.13", 1500, "192.168.0.2", 8080, 10, ConnState::SF));
+  for (int i = 0; i < 5; ++i) {
+    d.on_connection(conn("192.168.0.13", uint16_t(2480 + i), "72.246.53.83", 80, 20 + i,
+                         ConnState::none, Action::blocked));
+  }
+  // The proxy itself going out is what it is for.
+  for (int i = 0; i < 5; ++i) {
+    d.on_connection(
+        conn("192.168.0.2", uint16_t(3000 + i), "93.184.216.34", 80, 30 + i, ConnState::SF));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].host.to_string(), "192.168.0.13");
+  EXPECT_EQ(out[0].attributes["blocked"], 5);
+  EXPECT_EQ(out[0].attributes["uses_proxy_too"], true);
+  EXPECT_EQ(out[0].attributes["ports"], std::vector<int>{80});
+}
+
+TEST(ProxyBypass, SilentWithoutAProxy) {
+  ProxyBypassDetector d(ProxyBypassOptions{});
+  for (int i = 0; i < 5; ++i) {
+    d.on_connection(
+        conn("192.168.0.13", uint16_t(2480 + i), "72.246.53.83", 80, 20 + i, ConnState::S0));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(FanIn, ManyHostsFailingTowardsOneNetworkAreLinked) {
+  FanInDetector d(FanInOptions{});
+  for (int h = 10; h < 14; ++h) {
+    std::string host = "192.168.0." + std::to_string(h);
+    d.on_connection(
+        conn(host.c_str(), 2000, "72.246.53.81", 80, h, ConnState::none, Action::blocked));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].attributes["org"], "72.246.53.0/24");
+  EXPECT_EQ(out[0].attributes["hosts"], 4);
+  EXPECT_EQ(out[0].attributes["host_list"].size(), 4u);
+}
+
+TEST(OffHours, ActivityInsideTheIdleWindow) {
+  OffHoursOptions o;
+  o.unattended = [](double ts) -> std::optional<std::string> {
+    if (ts >= 1000 && ts < 2000) return "idle Mon-Fri 08:00-15:30";
+    return std::nullopt;
+  };
+  OffHoursDetector d(o);
+  for (int i = 0; i < 4; ++i) {
+    d.on_connection(conn("192.168.1.3", 1100, "128.2.10.11", 1214, 1500 + i, ConnState::S0));
+    d.on_connection(conn("192.168.1.4", 1100, "128.2.10.11", 1214, 2500 + i, ConnState::S0));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].host.to_string(), "192.168.1.3");
+  EXPECT_EQ(out[0].attributes["connections"], 4);
+}
+
+}  // namespace
+}  // namespace callhome
