@@ -7,6 +7,7 @@
 #include "flow/capture_reader.h"
 #include "flow/conn_tracker.h"
 #include "flow/packet_decoder.h"
+#include "flow/payload_names.h"
 #include "ingest/byte_source.h"
 #include "logs/registry.h"
 
@@ -92,8 +93,10 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
     }
     if (result != PacketDecoder::Result::ok) continue;
     parent.clear();
+    const Provenance prov{index, raw.number};
     for (int i = 0; i < layers.count; ++i) {
-      parent = tracker.packet(layers.layer[i], raw.ts, Provenance{index, raw.number}, parent);
+      parent = tracker.packet(layers.layer[i], raw.ts, prov, parent);
+      emit_payload_names(layers.layer[i], raw.ts, prov, sink);
     }
   }
   tracker.flush();

@@ -1,0 +1,41 @@
+// Names that packets reveal for the addresses they go to: DNS answers, the Host header of an
+// HTTP request, the server name of a TLS ClientHello. Every parser reads only the captured
+// bytes it is given and gives up quietly on anything malformed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/address.h"
+#include "core/events.h"
+#include "flow/decoded_packet.h"
+
+namespace callhome {
+
+struct DnsMessage {
+  bool response = false;
+  uint16_t id = 0;
+  uint8_t rcode = 0;
+  std::string query;
+  uint16_t qtype = 0;
+  std::vector<Address> addresses;   // A and AAAA answers
+  std::vector<std::string> cnames;  // CNAME targets, in answer order
+};
+
+std::optional<DnsMessage> parse_dns(const uint8_t* data, size_t len);
+const char* dns_rcode_name(uint8_t rcode);
+
+// The Host header of an HTTP/1.x request that starts at `data` (only the captured part).
+std::optional<std::string> parse_http_host(const uint8_t* data, size_t len);
+
+// The server_name of a TLS ClientHello record that starts at `data`.
+std::optional<std::string> parse_tls_sni(const uint8_t* data, size_t len);
+
+// Looks at one decoded packet's payload and emits the DNS answer, HTTP Host or TLS server name
+// it carries, if any, as events with the packet's provenance.
+void emit_payload_names(const DecodedPacket& p, double ts, Provenance prov, EventSink& sink);
+
+}  // namespace callhome
