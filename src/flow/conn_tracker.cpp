@@ -22,6 +22,20 @@ constexpr double kTcpSynTimeout = 5;    // tcp_SYN_timeout: first expire check
 constexpr double kTcpSessionTimer = 6;  // tcp_session_timer: expire check period
 constexpr double kTcpConnectionLinger = 5;
 constexpr double kTcpCloseDelay = 5;
+constexpr double kDnsSessionTimeout = 10;  // dns_session_timeout
+
+// Ports Zeek's DNS analyzer takes over (DNS, NetBIOS name service, mDNS, LLMNR).
+bool is_dns_port(uint16_t p) {
+  return p == 53 || p == 137 || p == 5353 || p == 5355;
+}
+
+bool is_broadcast_or_multicast(const Address& a) {
+  if (a.is_v4()) {
+    uint32_t v = a.v4_value();
+    return v == 0xffffffffu || (v >> 28) == 0xe;
+  }
+  return a.bytes()[0] == 0xff;
+}
 
 // History bits, one per letter and direction (responder bits are shifted by 16).
 enum HistBit : uint32_t {
@@ -138,7 +152,7 @@ void icmp_ports(const DecodedPacket& p, uint16_t& orig_p, uint16_t& resp_p, bool
   resp_p = one_way ? p.icmp_code : uint16_t(counterpart);
 }
 
-enum class TimerKind : uint8_t { inactivity, attempt, expire, remove };
+enum class TimerKind : uint8_t { inactivity, attempt, expire, remove, dns_expire };
 
 struct Timer {
   double at;
@@ -342,6 +356,16 @@ struct ConnTracker::Impl {
         schedule(t.slot, t.at + kTcpSessionTimer, TimerKind::expire);
         break;
       }
+      case TimerKind::dns_expire:
+        // Zeek's DNS analyzer ends a UDP conversation after dns_session_timeout (10 s) without
+        // traffic, checked every 10 s (with a second of slack), so one client port carries many
+        // short DNS "connections".
+        if (t.at - c.last >= kDnsSessionTimeout - 1.0) {
+          remove(t.slot);
+        } else {
+          schedule(t.slot, t.at + kDnsSessionTimeout, TimerKind::dns_expire);
+        }
+        break;
       case TimerKind::remove:
         remove(t.slot);
         break;
@@ -397,14 +421,20 @@ struct ConnTracker::Impl {
     if (p.ip_proto == kProtoTcp) {
       const uint8_t f = p.tcp_flags;
       const bool syn = f & tcp_flag::kSyn, ack = f & tcp_flag::kAck;
-      if (!syn || ack) {
-        if (is_likely_server_port(sp, kProtoTcp)) {
-          flip = is_likely_server_port(dp, kProtoTcp) ? (!syn && sp < dp) : true;
-        }
-        c.began_with_syn_ack = syn && ack && !flip;
+      if (syn && ack) {
+        // A SYN-ACK first is never flipped by port (stealth scans send them); the packet that
+        // follows decides (see packet()).
+        c.began_with_syn_ack = true;
+      } else if (!syn && is_likely_server_port(sp, kProtoTcp)) {
+        flip = !is_likely_server_port(dp, kProtoTcp) || sp < dp;
       }
     } else if (p.ip_proto == kProtoUdp) {
-      flip = is_likely_server_port(sp, kProtoUdp) && !is_likely_server_port(dp, kProtoUdp);
+      // Zeek does not flip towards a broadcast or multicast responder: nothing answers from it.
+      flip = is_likely_server_port(sp, kProtoUdp) && !is_likely_server_port(dp, kProtoUdp) &&
+             !is_broadcast_or_multicast(p.dst);
+      if (is_dns_port(sp) || is_dns_port(dp)) {
+        schedule(slot, ts + kDnsSessionTimeout, TimerKind::dns_expire);
+      }
     }
     if (flip) c.flip();
     ++stats.live;
@@ -857,13 +887,13 @@ struct ConnTracker::Impl {
     if (c.packets_seen < 255) ++c.packets_seen;
     switch (p.ip_proto) {
       case kProtoTcp: {
-        // Zeek flips a connection that began with a SYN-ACK once the next packet is a plain
-        // ack or data segment: stealth scans never produce those.
-        if (c.began_with_syn_ack && c.packets_seen == 2) {
+        // Zeek flips a connection that began with a SYN-ACK once an ack or data segment
+        // follows: stealth scans never produce those. The first packet after the SYN-ACK(s)
+        // decides; one that fails its checksum settles it as "no flip".
+        const uint8_t f = p.tcp_flags;
+        if (c.began_with_syn_ack && c.packets_seen > 1 && !(f & tcp_flag::kSyn)) {
           c.began_with_syn_ack = false;
-          const uint8_t f = p.tcp_flags;
-          if (!p.checksum_bad && (f & tcp_flag::kAck) &&
-              !(f & (tcp_flag::kSyn | tcp_flag::kFin | tcp_flag::kRst))) {
+          if (!p.checksum_bad && (f & tcp_flag::kAck) && !(f & (tcp_flag::kFin | tcp_flag::kRst))) {
             // Zeek rewrites the history too: the SYN-ACK becomes the responder's "^h".
             c.flip();
             c.history.pop_back();
