@@ -122,11 +122,10 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
           "severity lowered: all {} targets lie in {} network(s) (/16), like a server pool",
           ps.targets.size(), networks.size()));
     }
-    const std::set<std::pair<uint8_t, uint16_t>> all_ports_of_targets = [&] {
-      std::set<std::pair<uint8_t, uint16_t>> s;
-      for (const auto& t : ps.targets) s.insert(by_target.at(t).begin(), by_target.at(t).end());
-      return s;
-    }();
+    std::set<std::pair<uint8_t, uint16_t>> all_ports_of_targets;
+    for (const auto& t : ps.targets) {
+      all_ports_of_targets.insert(by_target.at(t).begin(), by_target.at(t).end());
+    }
     const bool block = all_ports_of_targets.size() >= opt_.min_ports;
     f.attributes = {{"scan_type", block ? "block" : "horizontal"},
                     {"proto", transport_name(pp.first)},
