@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <queue>
 #include <vector>
 
@@ -310,6 +311,15 @@ struct ConnTracker::Impl {
     timers.push(Timer{at, slot, slots[slot].generation, kind});
   }
 
+  // The next firing of a periodic check. Nothing changes a connection between packets, so
+  // after a jump in capture time the checks in between would all decide alike: skip to the
+  // last one due, instead of looping through every period (a capture whose clock jumps by
+  // years would otherwise take forever).
+  double next_period(double at, double period) const {
+    const double k = std::floor((now_ - at) / period);
+    return k >= 1 ? at + k * period : at + period;
+  }
+
   void advance(double now) {
     while (!timers.empty() && timers.top().at <= now) {
       Timer t = timers.top();
@@ -353,7 +363,7 @@ struct ConnTracker::Impl {
             break;
           }
         }
-        schedule(t.slot, t.at + kTcpSessionTimer, TimerKind::expire);
+        schedule(t.slot, next_period(t.at, kTcpSessionTimer), TimerKind::expire);
         break;
       }
       case TimerKind::dns_expire:
@@ -363,7 +373,7 @@ struct ConnTracker::Impl {
         if (t.at - c.last >= kDnsSessionTimeout - 1.0) {
           remove(t.slot);
         } else {
-          schedule(t.slot, t.at + kDnsSessionTimeout, TimerKind::dns_expire);
+          schedule(t.slot, next_period(t.at, kDnsSessionTimeout), TimerKind::dns_expire);
         }
         break;
       case TimerKind::remove:
@@ -857,8 +867,8 @@ struct ConnTracker::Impl {
                             const std::string& tunnel_parent) {
     if (!p.transport_ok) return empty_uid;
     ++stats.packets;
-    advance(ts);
     now_ = ts;
+    advance(ts);
 
     uint16_t sp = p.src_port, dp = p.dst_port;
     bool one_way = false;

@@ -61,6 +61,8 @@ std::unique_ptr<ByteSource> ByteSource::from_memory(std::string bytes, const Opt
   s->file_size_ = bytes.size();
   s->memory_ = std::move(bytes);
   s->options_ = options;
+  // Small inputs (tests, fuzzing) do not need a full-size read buffer; it grows on demand.
+  s->options_.chunk = std::min(options.chunk, std::max<size_t>(s->memory_.size(), 64 * 1024));
   if (options.hash) {
     s->sha_ = EVP_MD_CTX_new();
     EVP_DigestInit_ex(sha_ctx(s->sha_), EVP_sha256(), nullptr);
