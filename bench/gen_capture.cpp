@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <queue>
 #include <random>
 #include <string>
 #include <vector>
@@ -143,66 +144,71 @@ int main(int argc, char** argv) {
     fl.sseq = uint32_t(rng());
     fl.response_segments = 4 + uniform(30);
     fl.steps = fl.kind == 0 ? uint8_t(6 + fl.response_segments) : fl.kind == 1 ? 2 : 2;
-    fl.next = now + uniform(1000) * 1e-4;
+    fl.next = now + uniform(1000) * 1e-5;
     ++started;
   };
 
+  // Flows advance in time order: the next packet always belongs to the flow due soonest.
   std::vector<Flow> flows(pool);
-  for (auto& fl : flows) start_flow(fl);
-  while (true) {
-    bool active = false;
-    for (auto& fl : flows) {
-      if (fl.step >= fl.steps) {
-        if (started >= total) continue;
-        start_flow(fl);
-      }
-      active = true;
-      now = std::max(now, fl.next) + 2e-6;
-      uint32_t len = 0;
-      switch (fl.kind) {
-        case 0: {  // web: S, SA, A, request, N response segments, FIN/FIN or RST
-          uint32_t s = fl.step, n = fl.response_segments;
-          if (s == 0) {
-            len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq, 0, 0x02, 0);
-          } else if (s == 1) {
-            len = build(w, fl.server, fl.client, 6, fl.sport, fl.cport, fl.sseq, fl.cseq + 1, 0x12,
-                        0);
-          } else if (s == 2) {
-            len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq + 1, fl.sseq + 1,
-                        0x10, 0);
-          } else if (s == 3) {
-            len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq + 1, fl.sseq + 1,
-                        0x18, 400);
-          } else if (s < 4 + n) {
-            uint32_t off = (s - 4) * 1400;
-            len = build(w, fl.server, fl.client, 6, fl.sport, fl.cport, fl.sseq + 1 + off,
-                        fl.cseq + 401, 0x10, 1400);
-          } else if (s == 4 + n) {
-            len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq + 401,
-                        fl.sseq + 1 + n * 1400, uniform(10) ? 0x11 : 0x04, 0);
-          } else {
-            len = build(w, fl.server, fl.client, 6, fl.sport, fl.cport, fl.sseq + 1 + n * 1400,
-                        fl.cseq + 402, 0x11, 0);
-          }
-          break;
+  using Due = std::pair<double, uint32_t>;
+  std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due;
+  for (uint32_t i = 0; i < pool; ++i) {
+    start_flow(flows[i]);
+    due.emplace(flows[i].next, i);
+  }
+  while (!due.empty()) {
+    const uint32_t idx = due.top().second;
+    due.pop();
+    Flow& fl = flows[idx];
+    now = std::max(now, fl.next);
+    uint32_t len = 0;
+    switch (fl.kind) {
+      case 0: {  // web: S, SA, A, request, N response segments, FIN/FIN or RST
+        uint32_t s = fl.step, n = fl.response_segments;
+        if (s == 0) {
+          len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq, 0, 0x02, 0);
+        } else if (s == 1) {
+          len =
+              build(w, fl.server, fl.client, 6, fl.sport, fl.cport, fl.sseq, fl.cseq + 1, 0x12, 0);
+        } else if (s == 2) {
+          len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq + 1, fl.sseq + 1,
+                      0x10, 0);
+        } else if (s == 3) {
+          len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq + 1, fl.sseq + 1,
+                      0x18, 400);
+        } else if (s < 4 + n) {
+          uint32_t off = (s - 4) * 1400;
+          len = build(w, fl.server, fl.client, 6, fl.sport, fl.cport, fl.sseq + 1 + off,
+                      fl.cseq + 401, 0x10, 1400);
+        } else if (s == 4 + n) {
+          len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq + 401,
+                      fl.sseq + 1 + n * 1400, uniform(10) ? 0x11 : 0x04, 0);
+        } else {
+          len = build(w, fl.server, fl.client, 6, fl.sport, fl.cport, fl.sseq + 1 + n * 1400,
+                      fl.cseq + 402, 0x11, 0);
         }
-        case 1:  // a SYN, then a retransmission or a refusal
-          if (fl.step == 0 || uniform(2)) {
-            len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq, 0, 0x02, 0);
-          } else {
-            len = build(w, fl.server, fl.client, 6, fl.sport, fl.cport, 0, fl.cseq + 1, 0x14, 0);
-          }
-          break;
-        default:  // UDP request and answer
-          len = fl.step == 0 ? build(w, fl.client, fl.server, 17, fl.cport, fl.sport, 0, 0, 0, 40)
-                             : build(w, fl.server, fl.client, 17, fl.sport, fl.cport, 0, 0, 0, 120);
-          break;
+        break;
       }
-      w.put(now, len);
-      ++fl.step;
-      fl.next = now + (fl.kind == 1 && fl.step == 1 ? 1.0 : 1e-3 * (1 + uniform(50)));
+      case 1:  // a SYN, then a retransmission or a refusal
+        if (fl.step == 0 || uniform(2)) {
+          len = build(w, fl.client, fl.server, 6, fl.cport, fl.sport, fl.cseq, 0, 0x02, 0);
+        } else {
+          len = build(w, fl.server, fl.client, 6, fl.sport, fl.cport, 0, fl.cseq + 1, 0x14, 0);
+        }
+        break;
+      default:  // UDP request and answer
+        len = fl.step == 0 ? build(w, fl.client, fl.server, 17, fl.cport, fl.sport, 0, 0, 0, 40)
+                           : build(w, fl.server, fl.client, 17, fl.sport, fl.cport, 0, 0, 0, 120);
+        break;
     }
-    if (!active) break;
+    w.put(now, len);
+    ++fl.step;
+    fl.next = now + (fl.kind == 1 && fl.step == 1 ? 1.0 : 1e-3 * (1 + uniform(50)));
+    if (fl.step >= fl.steps) {
+      if (started >= total) continue;  // this slot retires
+      start_flow(fl);
+    }
+    due.emplace(fl.next, idx);
   }
   std::fclose(f);
   std::fprintf(stderr, "%s: %llu connections, %llu packets, %llu bytes\n", argv[1],

@@ -164,28 +164,33 @@ struct Timer {
 };
 
 struct Conn {
-  ConnKey key;
-  Address orig_h, resp_h;
+  // What every packet touches comes first, so a packet costs as few cache lines as possible.
+  Address orig_h;
   uint16_t orig_p = 0, resp_p = 0;
   uint8_t proto = 0;
+  uint8_t orig_ep = 0;       // TCP: ep[orig_ep] is the originator's side
+  uint8_t packets_seen = 0;  // saturating; only the first two matter
+  bool began_with_syn_ack = false;
+  uint32_t hist_seen = 0;
+  double last = 0;
+  Provenance last_prov;
+  uint64_t pkts[2] = {0, 0}, ip_bytes[2] = {0, 0};
+  std::string history;
+  TcpEndpoint ep[2];  // TCP only
+  // Cold: creation, timers, the end of the connection.
+  ConnKey key;
+  Address resp_h;
   bool in_use = false;
   bool analyzer_timers_cancelled = false;
-  bool began_with_syn_ack = false;
-  uint8_t packets_seen = 0;  // saturating; only the first two matter
-  uint32_t generation = 0;
-  double start = 0, last = 0;
-  double timeout = 0;
-  uint64_t pkts[2] = {0, 0}, ip_bytes[2] = {0, 0};
-  uint64_t size[2] = {0, 0};        // UDP and ICMP payload bytes
   bool active[2] = {false, false};  // UDP and ICMP: a valid packet came from this side
-  TcpEndpoint ep[2];                // TCP only; ep[orig_ep] is the originator's side
-  uint8_t orig_ep = 0;
+  uint32_t generation = 0;
+  double start = 0;
+  double timeout = 0;
+  uint64_t size[2] = {0, 0};  // UDP and ICMP payload bytes
   uint64_t missed_bytes = 0;
-  uint32_t hist_seen = 0;
-  std::string history;
   std::string uid;
   std::string tunnel_parent;
-  Provenance first, last_prov;
+  Provenance first;
 
   void flip() {
     std::swap(orig_h, resp_h);
