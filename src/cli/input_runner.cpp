@@ -1,6 +1,8 @@
 #include "cli/input_runner.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 
@@ -129,6 +131,20 @@ bool run_input(const std::string& path, uint32_t index, const RunOptions& option
     report.format = f->name;
     LineReader lines(*src);
     ReadContext ctx{index, options.tz, options.year};
+    if (f->needs_year && ctx.year == 0) {
+      // No --year: the year the file was last written is the best guess left; say so.
+      std::error_code ec;
+      auto mtime = std::filesystem::last_write_time(path, ec);
+      std::time_t t = ec ? std::time(nullptr)
+                         : std::chrono::system_clock::to_time_t(
+                               std::chrono::clock_cast<std::chrono::system_clock>(mtime));
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      ctx.year = tm.tm_year + 1900;
+      report.note(0, 0,
+                  "timestamps carry no year and --year was not given: read as " +
+                      std::to_string(ctx.year) + " (the file's modification time)");
+    }
     f->read(lines, ctx, sink, report);
   } else {
     report.note(0, 0,

@@ -2,16 +2,14 @@
 // from the content, streams the file once, and records what happened in an InputReport.
 #pragma once
 
+#include <absl/time/time.h>
+
 #include <string>
 #include <vector>
 
 #include "core/events.h"
 #include "core/input_report.h"
 #include "core/network.h"
-
-namespace absl {
-class TimeZone;
-}
 
 namespace callhome {
 

@@ -2,16 +2,14 @@
 // stream the file line by line into normalised events.
 #pragma once
 
+#include <absl/time/time.h>
+
 #include <cstdint>
 #include <string_view>
 
 #include "core/events.h"
 #include "core/input_report.h"
 #include "ingest/byte_source.h"
-
-namespace absl {
-class TimeZone;
-}
 
 namespace callhome {
 

@@ -12,6 +12,7 @@ struct LogFormat {
   const char* name;  // as shown to users and accepted by --format
   SniffFn sniff;
   ReadFn read;
+  bool needs_year = false;  // timestamps without a year (BSD syslog, Snort fast alerts)
 };
 
 const std::vector<LogFormat>& log_formats();
