@@ -1,7 +1,8 @@
 #include "cli/input_runner.h"
 
+#include <sys/stat.h>
 #include <algorithm>
-#include <chrono>
+
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -133,11 +134,8 @@ bool run_input(const std::string& path, uint32_t index, const RunOptions& option
     ReadContext ctx{index, options.tz, options.year};
     if (f->needs_year && ctx.year == 0) {
       // No --year: the year the file was last written is the best guess left; say so.
-      std::error_code ec;
-      auto mtime = std::filesystem::last_write_time(path, ec);
-      std::time_t t = ec ? std::time(nullptr)
-                         : std::chrono::system_clock::to_time_t(
-                               std::chrono::clock_cast<std::chrono::system_clock>(mtime));
+      struct stat st {};
+      std::time_t t = ::stat(path.c_str(), &st) == 0 ? st.st_mtime : std::time(nullptr);
       std::tm tm{};
       gmtime_r(&t, &tm);
       ctx.year = tm.tm_year + 1900;
