@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   libpcap-dev zlib1g-dev libssl-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libsimdjson-dev libabsl-dev libtomlplusplus-dev libmaxminddb-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libmaxmind-db-writer-perl
   tshark wireshark-common tcpdump python3-scapy tzdata
 )
 
@@ -27,6 +27,9 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Offline IP-to-ASN data (npm); warns and carries on when it cannot be fetched.
+bash scripts/install-ipdb.sh
 
 if [[ "${1:-}" != "--no-build" ]]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null

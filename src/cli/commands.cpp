@@ -12,6 +12,9 @@
 #include "cli/input_runner.h"
 #include "core/fanout_sink.h"
 #include "detect/detector_set.h"
+#include "enrich/enricher.h"
+#include "enrich/passive_names.h"
+#include "enrich/site_profile.h"
 #include "investigate/investigator.h"
 #include "report/conn_log_writer.h"
 #include "report/connection_summary.h"
@@ -28,6 +31,9 @@ struct CommonArgs {
   std::string format;
   bool verify_checksums = false;
   int year = 0;
+  // Set by analyze from the site profile; conn uses the defaults.
+  NetworkSet internal = NetworkSet::private_ranges();
+  const absl::TimeZone* tz = nullptr;
 };
 
 void add_common(CLI::App* cmd, CommonArgs& args) {
@@ -68,6 +74,8 @@ int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& 
   options.verify_checksums = args.verify_checksums;
   options.forced_format = args.format;
   options.year = args.year;
+  options.local_nets = args.internal;
+  options.tz = args.tz;
   size_t usable = 0;
   for (const auto& path : files) {
     InputReport report;
@@ -110,6 +118,8 @@ int run_conn(const CommonArgs& args, bool json, bool stats) {
 struct AnalyzeArgs {
   std::string json_path;  // --json FILE or "-"
   std::string out_dir;    // -o DIR
+  std::string site;       // --site FILE.toml
+  std::string asn_db, geo_db;  // MaxMind DB files
 };
 
 // Writes `content` to `path` through a temporary file and a rename, so that a killed run never
@@ -123,10 +133,40 @@ bool write_atomically(const std::string& path, std::string_view content) {
   return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-int run_analyze(const CommonArgs& args, const AnalyzeArgs& aa) {
-  DetectorSet detectors(DetectorConfig{});
-  ConnectionSummary summary(NetworkSet::private_ranges());
+int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
+  SiteProfile site = SiteProfile::defaults();
+  if (!aa.site.empty()) {
+    auto loaded = SiteProfile::load(aa.site);
+    if (!loaded) {
+      std::fprintf(stderr, "callhome: %s\n", term_escape(loaded.error()).c_str());
+      return 2;
+    }
+    site = std::move(*loaded);
+  }
+  for (const auto& w : site.warnings()) {
+    std::fprintf(stderr, "callhome: warning: %s\n", term_escape(w).c_str());
+  }
+  args.internal = site.internal();
+  args.tz = &site.tz();
+
+  PassiveNames names;
+  EnricherOptions eopt;
+  eopt.names = &names;
+  eopt.asn_mmdb = aa.asn_db;
+  eopt.geo_mmdb = aa.geo_db;
+  Enricher enricher(eopt);
+
+  DetectorConfig dconf;
+  dconf.internal = site.internal();
+  dconf.lookup = &enricher;
+  for (const auto& p : site.proxies()) dconf.proxies.push_back({p.address, p.port});
+  if (!site.idle().empty() || site.has_business_hours()) {
+    dconf.unattended = [&site](double ts) { return site.unattended(ts); };
+  }
+  DetectorSet detectors(dconf);
+  ConnectionSummary summary(site.internal());
   FanOutSink sink;
+  sink.add(names);
   sink.add(detectors);
   sink.add(summary);
 
@@ -141,7 +181,7 @@ int run_analyze(const CommonArgs& args, const AnalyzeArgs& aa) {
       return 2;
     }
     conn_log = std::make_unique<ConnLogWriter>(conn_file.get(), ConnLogWriter::Format::tsv,
-                                               NetworkSet::private_ranges());
+                                               site.internal());
     sink.add(*conn_log);
   }
 
@@ -149,8 +189,9 @@ int run_analyze(const CommonArgs& args, const AnalyzeArgs& aa) {
   int status = read_all(args, sink, reports);
   if (status != 0) return status;
   std::vector<Finding> findings = detectors.finish();
-  NoDestinationLookup lookup;
-  InvestigationContext ctx(lookup);
+  InvestigationContext ctx(enricher);
+  ctx.internal = site.internal();
+  if (!site.proxies().empty()) ctx.proxy = site.proxies().front().text;
   std::vector<Incident> incidents = investigate(findings, ctx);
 
   std::string text = render_text_report(reports, findings, incidents);
@@ -218,6 +259,10 @@ int run_cli(int argc, char** argv) {
   auto* analyze = app.add_subcommand("analyze", "rank the hosts calling out, with evidence");
   add_common(analyze, analyze_args);
   analyze->add_option("--json", aa.json_path, "write the findings document to FILE (- for stdout)");
+  analyze->add_option("--site", aa.site, "site profile (TOML): internal networks, time zone, proxy, "
+                                         "business hours and idle windows");
+  analyze->add_option("--asn-db", aa.asn_db, "MaxMind DB with autonomous systems (GeoLite2-ASN)");
+  analyze->add_option("--geo-db", aa.geo_db, "MaxMind DB with countries (GeoLite2-Country)");
   analyze->add_option(
       "-o,--output", aa.out_dir,
       "write a report folder: report.html, report.md, report.txt, findings.json, conn.log, "

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "detect/beacon_detector.h"
+#include "detect/fan_in_detector.h"
 #include "detect/flood_detector.h"
+#include "detect/off_hours_detector.h"
 #include "detect/icmp_sweep_detector.h"
 #include "detect/ids_alert_detector.h"
 #include "detect/port_fallback_detector.h"
@@ -22,6 +25,22 @@ DetectorSet::DetectorSet(const DetectorConfig& config) {
   flood.internal = config.internal;
   add(std::make_unique<FloodDetector>(flood));
   add(std::make_unique<IdsAlertDetector>(config.internal));
+  BeaconOptions beacon;
+  beacon.internal = config.internal;
+  add(std::make_unique<BeaconDetector>(beacon));
+  ProxyBypassOptions proxy;
+  proxy.internal = config.internal;
+  proxy.proxies = config.proxies;
+  proxy.lookup = config.lookup;
+  add(std::make_unique<ProxyBypassDetector>(proxy));
+  FanInOptions fan_in;
+  fan_in.internal = config.internal;
+  fan_in.lookup = config.lookup;
+  add(std::make_unique<FanInDetector>(fan_in));
+  OffHoursOptions off_hours;
+  off_hours.internal = config.internal;
+  off_hours.unattended = config.unattended;
+  add(std::make_unique<OffHoursDetector>(off_hours));
 }
 
 void DetectorSet::add(std::unique_ptr<Detector> d) {

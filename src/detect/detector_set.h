@@ -2,17 +2,25 @@
 // ranked and numbered.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/fanout_sink.h"
 #include "core/network.h"
 #include "detect/finding.h"
+#include "detect/proxy_bypass_detector.h"
 
 namespace callhome {
 
 struct DetectorConfig {
   NetworkSet internal = NetworkSet::private_ranges();
+  std::vector<ProxyEndpoint> proxies;           // the site's sanctioned way out, if any
+  const DestinationLookup* lookup = nullptr;    // organisations, for fan-in and proxy bypass
+  // The unattended window containing a time, if any (site schedule); empty: no schedule.
+  std::function<std::optional<std::string>(double)> unattended;
 };
 
 class DetectorSet : public FanOutSink {

@@ -4,91 +4,156 @@
 #include <cstring>
 
 namespace callhome {
-namespace {
-constexpr uint32_t kMaxDatagram = 65535;
+
+void IpReassembler::erase(absl::flat_hash_map<Key, Pending>::iterator it) {
+  bytes_ -= it->second.header.size() + it->second.payload.size();
+  pending_.erase(it);
+}
+
+bool IpReassembler::live(const std::pair<uint64_t, Key>& entry) const {
+  auto it = pending_.find(entry.second);
+  return it != pending_.end() && it->second.serial == entry.first;
+}
+
+void IpReassembler::drop_oldest() {
+  while (!order_.empty()) {
+    const auto [serial, key] = order_.front();
+    order_.pop_front();
+    auto it = pending_.find(key);
+    if (it != pending_.end() && it->second.serial == serial) {
+      erase(it);
+      ++dropped_;
+      return;
+    }
+  }
 }
 
 void IpReassembler::expire(double now) {
-  while (!order_.empty() &&
-         (order_.front().first + limits_.timeout < now || pending_.size() > limits_.max_pending)) {
-    auto it = pending_.find(order_.front().second);
-    if (it != pending_.end() && it->second.first_ts == order_.front().first) {
-      pending_.erase(it);
+  while (!order_.empty()) {
+    const auto& [serial, key] = order_.front();
+    auto it = pending_.find(key);
+    if (it != pending_.end() && it->second.serial == serial) {
+      if (now - it->second.first_ts <= limits_.timeout) break;
+      erase(it);
       ++dropped_;
     }
     order_.pop_front();
   }
+  // Completed datagrams leave their entries behind in the middle of order_; sweep them out
+  // once they outnumber the live ones, so order_ stays proportional to what is pending.
+  if (order_.size() > 2 * pending_.size() + 1024) {
+    std::erase_if(order_, [&](const std::pair<uint64_t, Key>& e) { return !live(e); });
+  }
 }
 
-const std::vector<uint8_t>* IpReassembler::add(int version, const Address& src, const Address& dst,
-                                               uint32_t id, uint8_t proto, const uint8_t* header,
-                                               size_t header_len, uint32_t offset, bool more,
-                                               const uint8_t* payload, size_t payload_len,
-                                               uint8_t next_header, double ts) {
-  expire(ts);
-  if (offset + payload_len > kMaxDatagram) return nullptr;  // malformed or hostile: ignore
-  Key key{src, dst, id, proto, uint8_t(version)};
-  auto [it, inserted] = pending_.try_emplace(key);
-  Pending& p = it->second;
-  if (inserted) {
-    p.first_ts = ts;
-    order_.emplace_back(ts, key);
+// Copies only the bytes of [begin, end) that no earlier fragment supplied: the first data
+// wins, as in Zeek's reassembler. Then records the range as held.
+void IpReassembler::insert(Pending& p, uint32_t begin, uint32_t end, const uint8_t* data) {
+  uint32_t pos = begin;
+  for (const Range& r : p.have) {
+    if (r.end <= pos) continue;
+    if (r.begin >= end) break;
+    if (r.begin > pos) std::memcpy(&p.payload[pos], data + (pos - begin), r.begin - pos);
+    pos = std::max(pos, r.end);
+    if (pos >= end) break;
   }
-  if (offset == 0) {
-    p.header.assign(header, header + header_len);
-    p.next_header = next_header;
-  }
-  if (!more) p.total = int64_t(offset + payload_len);
-  if (p.payload.size() < offset + payload_len) p.payload.resize(offset + payload_len);
-  // First data wins where fragments overlap: copy only the bytes not yet held.
-  uint32_t pos = offset;
-  const uint32_t end = uint32_t(offset + payload_len);
-  for (const auto& [a, b] : p.have) {
-    if (b <= pos || a >= end) continue;
-    if (a > pos) std::memcpy(&p.payload[pos], payload + (pos - offset), a - pos);
-    pos = std::max(pos, b);
-  }
-  if (pos < end) std::memcpy(&p.payload[pos], payload + (pos - offset), end - pos);
-  p.have.emplace_back(offset, end);
-  std::sort(p.have.begin(), p.have.end());
-  std::vector<std::pair<uint32_t, uint32_t>> merged;
-  for (const auto& r : p.have) {
-    if (!merged.empty() && r.first <= merged.back().second) {
-      merged.back().second = std::max(merged.back().second, r.second);
-    } else {
-      merged.push_back(r);
-    }
-  }
-  p.have.swap(merged);
+  if (pos < end) std::memcpy(&p.payload[pos], data + (pos - begin), end - pos);
 
-  const bool complete = p.total >= 0 && !p.header.empty() && p.have.size() == 1 &&
-                        p.have[0].first == 0 && p.have[0].second >= p.total;
-  if (!complete) return nullptr;
-  out_.assign(p.header.begin(), p.header.end());
-  out_.insert(out_.end(), p.payload.begin(), p.payload.begin() + p.total);
-  if (version == 4) {
-    const uint32_t total = uint32_t(out_.size());
-    out_[2] = uint8_t(total >> 8);
-    out_[3] = uint8_t(total);
-    out_[6] &= 0x40;  // keep DF, clear MF and the offset
-    out_[7] = 0;
-    // A fresh header checksum, so checksum verification judges the datagram, not our edit.
-    const size_t hl = size_t(out_[0] & 15) * 4;
-    out_[10] = out_[11] = 0;
-    uint32_t sum = 0;
-    for (size_t i = 0; i + 1 < hl && i + 1 < out_.size(); i += 2)
-      sum += uint32_t(out_[i]) << 8 | out_[i + 1];
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    out_[10] = uint8_t(~sum >> 8);
-    out_[11] = uint8_t(~sum);
-  } else {
-    const uint32_t plen = uint32_t(p.total);
-    out_[4] = uint8_t(plen >> 8);
-    out_[5] = uint8_t(plen);
-    out_[6] = p.next_header;
+  auto it = std::lower_bound(p.have.begin(), p.have.end(), begin,
+                             [](const Range& r, uint32_t b) { return r.begin < b; });
+  it = p.have.insert(it, Range{begin, end});
+  if (it != p.have.begin() && std::prev(it)->end >= it->begin) {
+    auto prev = std::prev(it);
+    prev->end = std::max(prev->end, it->end);
+    it = std::prev(p.have.erase(it));
   }
-  pending_.erase(it);
-  return &out_;
+  auto next = std::next(it);
+  while (next != p.have.end() && it->end >= next->begin) {
+    it->end = std::max(it->end, next->end);
+    next = p.have.erase(next);
+    it = std::prev(next);
+  }
+}
+
+void IpReassembler::assemble(const Pending& p, int version, uint32_t size,
+                             std::vector<uint8_t>& out) const {
+  const size_t h = p.header.size();
+  out.resize(h + size);
+  std::memcpy(out.data(), p.header.data(), h);
+  std::memcpy(out.data() + h, p.payload.data(), size);
+  if (version == 4) {
+    const uint32_t total = uint32_t(h + size);
+    out[2] = uint8_t(total >> 8);
+    out[3] = uint8_t(total);
+  } else {
+    const uint32_t plen = uint32_t(h - 40 + size);
+    out[4] = uint8_t(plen >> 8);
+    out[5] = uint8_t(plen);
+    out[p.next_pos] = p.next_header;  // the fragment header is gone: name what followed it
+  }
+}
+
+IpReassembler::Add IpReassembler::add(const Fragment& f, std::vector<uint8_t>& out) {
+  expire(f.ts);
+  const uint64_t end64 = uint64_t(f.offset) + f.payload_len;
+  if (f.header_len + end64 > limits_.max_datagram) return Add::refused;
+  const uint32_t begin = f.offset, end = uint32_t(end64);
+
+  // Make room first (for the worst case: a new datagram as large as this fragment's end), so
+  // no eviction happens while `p` below is in use.
+  Key key{f.src, f.dst, f.id, f.proto, uint8_t(f.version)};
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    while (!pending_.empty() && (pending_.size() >= limits_.max_pending ||
+                                 bytes_ + f.header_len + end > limits_.max_bytes)) {
+      drop_oldest();
+    }
+    it = pending_.try_emplace(key).first;
+    Pending& fresh = it->second;
+    fresh.serial = next_serial_++;
+    fresh.first_ts = f.ts;
+    fresh.header.assign(f.header, f.header + f.header_len);
+    fresh.next_pos = f.next_pos;
+    bytes_ += f.header_len;
+    order_.emplace_back(fresh.serial, key);
+  } else if (end > it->second.payload.size()) {
+    const size_t growth = end - it->second.payload.size();
+    const uint64_t serial = it->second.serial;
+    while (bytes_ + growth > limits_.max_bytes) {
+      while (!order_.empty() && !live(order_.front())) order_.pop_front();
+      if (order_.empty() || order_.front().first == serial) break;  // it is the oldest itself
+      drop_oldest();
+    }
+    it = pending_.find(key);  // erasing others leaves it in place; look again to be plain
+  }
+  Pending& p = it->second;
+
+  if (begin == 0) p.next_header = f.next_header;
+  if (!f.more) {
+    p.end = p.end_known ? std::max(p.end, end) : end;
+    p.end_known = true;
+  } else if (p.end_known && end > p.end) {
+    p.end = end;  // a middle fragment beyond the "last" one: the datagram is longer
+  }
+  if (end > p.payload.size()) {
+    bytes_ += end - p.payload.size();
+    p.payload.resize(end);
+  }
+  if (end > begin) insert(p, begin, end, f.payload);
+
+  // Complete once the data runs without a hole from the start to (at least) the end; what is
+  // contiguous from the start is the datagram, as Zeek decides.
+  if (!p.end_known || p.have.empty() || p.have[0].begin != 0 || p.have[0].end < p.end) {
+    return Add::held;
+  }
+  const uint32_t size = p.have[0].end;
+  if (p.header.size() + size > limits_.max_datagram) {  // the first header was longer
+    erase(it);
+    return Add::refused;
+  }
+  assemble(p, f.version, size, out);
+  erase(it);
+  return Add::complete;
 }
 
 }  // namespace callhome

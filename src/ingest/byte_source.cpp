@@ -67,7 +67,7 @@ std::unique_ptr<ByteSource> ByteSource::from_memory(std::string bytes, const Opt
     s->sha_ = EVP_MD_CTX_new();
     EVP_DigestInit_ex(sha_ctx(s->sha_), EVP_sha256(), nullptr);
   }
-  s->buf_.resize(options.chunk);
+  s->buf_.resize(s->options_.chunk);
   s->start_gzip_if_magic();
   return s;
 }

@@ -1,0 +1,657 @@
+#include "detect/beacon_detector.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+#include <span>
+
+namespace callhome {
+namespace {
+
+using beacon::PairScore;
+using beacon::Verdict;
+
+constexpr uint32_t kDay = 86400;
+constexpr uint8_t kNoServer = 255;  // sni entry whose server is unknown or must not be linked
+
+// Destinations that are never "home": multicast, broadcast, link-local, loopback. Periodic
+// chatter to them (SSDP, mDNS, router solicitations) is how LANs work, not calling home.
+bool local_scope(const Address& a) {
+  const auto& b = a.bytes();
+  if (a.is_v4()) {
+    const uint8_t x = b[12];
+    return x == 0 || x == 127 || x >= 224 || (x == 169 && b[13] == 254);
+  }
+  static const Address loopback = *Address::parse("::1");
+  return b[0] == 0xff || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || a == loopback;
+}
+
+// Ports explicit proxies listen on: the only internal destinations whose names (CONNECT
+// targets, absolute-URL Hosts) are outside destinations, as RITA treats proxied traffic.
+bool proxy_port(uint16_t p) {
+  return p == 3128 || p == 8080 || p == 8118 || p == 8888 || p == 8000;
+}
+
+Address masked(const Address& a, int bits) {
+  std::array<uint8_t, 16> b = a.bytes();
+  for (int i = 0; i < 16; ++i) {
+    const int keep = std::clamp(bits - 8 * i, 0, 8);
+    b[size_t(i)] &= uint8_t(0xff00 >> keep);
+  }
+  return Address::v6_bytes(b.data());
+}
+
+// "www.example.com:443" and "www.example.com" are one destination; an IPv6 literal keeps its
+// colons.
+std::string_view strip_port(std::string_view name) {
+  const size_t colon = name.rfind(':');
+  if (colon == std::string_view::npos || name.find(':') != colon) return name;
+  const std::string_view port = name.substr(colon + 1);
+  if (port.empty() ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return name;
+  }
+  return name.substr(0, colon);
+}
+
+uint32_t floor_hour(uint32_t t) {
+  return t - t % 3600;
+}
+
+std::string utc(double ts) {
+  return fmt::format("{:%Y-%m-%d %H:%M:%S} UTC", fmt::gmtime(std::time_t(ts)));
+}
+
+std::string endpoint(const Address& a, uint16_t port) {
+  return a.is_v4() ? fmt::format("{}:{}", a.to_string(), port)
+                   : fmt::format("[{}]:{}", a.to_string(), port);
+}
+
+std::string duration_text(double s) {
+  if (s >= 7200) return fmt::format("{:.1f} h", s / 3600);
+  if (s >= 120) return fmt::format("{:.0f} min", s / 60);
+  return fmt::format("{:.0f} s", s);
+}
+
+Severity severity_of(beacon::Category c) {
+  switch (c) {
+    case beacon::Category::low:
+      return Severity::low;
+    case beacon::Category::medium:
+      return Severity::medium;
+    case beacon::Category::high:
+      return Severity::high;
+    default:
+      return Severity::info;
+  }
+}
+
+const char* kind_name(BeaconDetector::Kind k) {
+  switch (k) {
+    case BeaconDetector::Kind::sni:
+      return "sni";
+    case BeaconDetector::Kind::net:
+      return "net";
+    default:
+      return "ip";
+  }
+}
+
+// Median of the non-zero intervals of sorted timestamps: the period RITA's MAD term uses.
+double interval_median(std::span<const uint32_t> ts) {
+  std::vector<double> gaps;
+  for (size_t i = 1; i < ts.size(); ++i) {
+    if (ts[i] != ts[i - 1]) gaps.push_back(double(ts[i] - ts[i - 1]));
+  }
+  std::sort(gaps.begin(), gaps.end());
+  return beacon::median_sorted(gaps);
+}
+
+// The rhythm of one scored window, in the terms a person uses: how often, how regular, and
+// whether attempts come in bursts (a retry loop: several tries a second apart, then a pause).
+struct Rhythm {
+  double mode = 0, median = 0, mad = 0;  // of the non-zero intervals
+  bool bursty = false;
+  size_t bursts = 0;
+  double size_median = 0, size_q1 = 0, size_q3 = 0;        // attempts per burst
+  double period_median = 0, period_q1 = 0, period_q3 = 0;  // burst start to burst start
+};
+
+Rhythm rhythm_of(std::span<const uint32_t> ts, const PairScore& r) {
+  Rhythm y;
+  y.mad = r.ts.mad;
+  int64_t best = 0;
+  const auto& iv = r.ts.intervals;
+  for (size_t i = 0; i < iv.values.size(); ++i) {  // RITA's mode counts zeros; a person doesn't
+    if (iv.values[i] > 0 && iv.counts[i] > best) {
+      best = iv.counts[i];
+      y.mode = double(iv.values[i]);
+    }
+  }
+  y.median = interval_median(ts);
+  if (y.mode > 5) return y;
+  // Attempts seconds apart: cut at pauses of more than 10 s.
+  std::vector<double> starts = {double(ts[0])}, sizes, periods;
+  size_t size = 1;
+  for (size_t i = 1; i < ts.size(); ++i) {
+    if (ts[i] - ts[i - 1] > 10) {
+      periods.push_back(ts[i] - starts.back());
+      starts.push_back(ts[i]);
+      sizes.push_back(double(size));
+      size = 0;
+    }
+    ++size;
+  }
+  sizes.push_back(double(size));
+  y.bursts = starts.size();
+  if (y.bursts < 3) return y;
+  std::sort(sizes.begin(), sizes.end());
+  std::sort(periods.begin(), periods.end());
+  const auto sq = *beacon::quartiles_sorted(sizes);
+  const auto pq = *beacon::quartiles_sorted(periods);
+  y.size_median = sq.q2;
+  y.size_q1 = sq.q1;
+  y.size_q3 = sq.q3;
+  y.period_median = pq.q2;
+  y.period_q1 = pq.q1;
+  y.period_q3 = pq.q3;
+  y.bursty = y.size_median >= 2;
+  return y;
+}
+
+}  // namespace
+
+BeaconDetector::Pair* BeaconDetector::pair_for(Kind kind, const Address& host, const Address& dst,
+                                               uint16_t port, const std::string* name) {
+  const auto fresh = [&](auto& map, auto&& key) -> Pair* {
+    if (auto it = map.find(key); it != map.end()) return &it->second;
+    if (stats_.pairs >= opt_.max_pairs) {
+      ++stats_.events_no_pair;
+      return nullptr;
+    }
+    ++stats_.pairs;
+    Pair& p = map[key];
+    p.kind = kind;
+    return &p;
+  };
+  switch (kind) {
+    case Kind::sni:
+      return fresh(sni_, std::pair<Address, std::string>(host, *name));
+    case Kind::net:
+      return fresh(net_, std::tuple<Address, Address, uint16_t>(host, dst, port));
+    default:
+      return fresh(ip_, std::pair<Address, Address>(host, dst));
+  }
+}
+
+bool BeaconDetector::add(Pair& p, uint32_t ts, uint64_t bytes, bool failed, bool blocked,
+                         const Sample& s) {
+  ++p.count;
+  bool stored = false;
+  if (p.entries.size() < opt_.max_timestamps_per_pair && entries_ < opt_.max_entries) {
+    Entry e{ts, uint32_t(std::min<uint64_t>(bytes, (1u << 29) - 1)), failed, blocked, 0};
+    p.entries.push_back(e);
+    ++entries_;
+    stored = true;
+  } else {
+    ++stats_.timestamps_dropped;
+  }
+  if (p.kind == Kind::link) return stored;  // used only to tie names to connections
+  auto& sm = p.samples;
+  if (p.count == 1 || s.ts >= sm[3].ts) sm[3] = s;
+  size_t n = p.n_samples;
+  if (n < 3 || s.ts < sm[n - 1].ts) {  // keep the three earliest, in order
+    size_t i = n < 3 ? n : 2;
+    if (n < 3) ++p.n_samples;
+    sm[i] = s;
+    for (; i > 0 && sm[i].ts < sm[i - 1].ts; --i) std::swap(sm[i], sm[i - 1]);
+  }
+  const uint16_t port = s.dport;
+  if (std::find(p.ports.begin(), p.ports.begin() + p.n_ports, port) ==
+      p.ports.begin() + p.n_ports) {
+    if (p.n_ports < p.ports.size()) {
+      p.ports[p.n_ports++] = port;
+    } else {
+      p.more_ports = true;
+    }
+  }
+  return stored;
+}
+
+void BeaconDetector::on_connection(const Connection& c) {
+  if (c.ts < 0 || c.ts >= 4294967296.0 || !opt_.internal.contains(c.orig_h)) return;
+  const Address& dst = c.resp_h;
+  Kind kind = Kind::ip;
+  if (opt_.internal.contains(dst)) {
+    // Internal destinations are not beacons (RITA filters them), but connections to a proxy
+    // are kept so that the names requested through it can borrow their times and sizes.
+    if (c.ip_proto != kProtoTcp || !proxy_port(c.resp_p)) return;
+    kind = Kind::link;
+  } else if (dst.is_unspecified() || local_scope(dst)) {
+    return;
+  }
+  const auto ts = uint32_t(c.ts);
+  const bool blocked = c.action == Action::blocked;
+  const bool failed = blocked || is_failed_attempt(c);
+  const uint64_t bytes = c.has_counts ? c.orig_ip_bytes : 0;
+  const Sample s{c.ts, c.first, dst, c.orig_p, c.resp_p, c.ip_proto, outcome_of(c), nullptr};
+  if (Pair* p = pair_for(kind, c.orig_h, dst, 0, nullptr)) add(*p, ts, bytes, failed, blocked, s);
+  if (kind != Kind::ip || !failed || (c.ip_proto != kProtoTcp && c.ip_proto != kProtoUdp)) return;
+  const Address net = masked(dst, dst.is_v4() ? 96 + opt_.net_prefix_v4 : opt_.net_prefix_v6);
+  Pair* p = pair_for(Kind::net, c.orig_h, net, c.resp_p, nullptr);
+  if (!p) return;
+  add(*p, ts, bytes, failed, blocked, s);
+  if (p->addrs.size() < 255 && std::find(p->addrs.begin(), p->addrs.end(), dst) == p->addrs.end()) {
+    p->addrs.push_back(dst);
+  }
+}
+
+void BeaconDetector::add_name(const Address& client, std::string_view name, double ts,
+                              const Address& server, uint16_t port, bool linkable, bool blocked,
+                              Provenance prov, const char* what) {
+  if (ts < 0 || ts >= 4294967296.0) return;
+  const std::string key(strip_port(name));
+  if (key.empty()) return;
+  Pair* p = pair_for(Kind::sni, client, {}, 0, &key);
+  if (!p) return;
+  const Sample s{
+      ts, prov, server, 0, port, kProtoTcp, blocked ? Outcome::blocked : Outcome::unknown, what};
+  if (!add(*p, uint32_t(ts), 0, blocked, blocked, s)) return;
+  uint8_t idx = kNoServer;
+  if (linkable && !server.is_unspecified()) {
+    auto it = std::find(p->addrs.begin(), p->addrs.end(), server);
+    if (it != p->addrs.end()) {
+      idx = uint8_t(it - p->addrs.begin());
+    } else if (p->addrs.size() < kNoServer) {
+      idx = uint8_t(p->addrs.size());
+      p->addrs.push_back(server);
+    }
+  }
+  p->server.push_back(idx);
+}
+
+void BeaconDetector::on_http(const HttpEvent& e) {
+  if (e.host.empty() || !opt_.internal.contains(e.client)) return;
+  const bool absolute = e.url.starts_with("http://") || e.url.starts_with("https://");
+  const bool proxied = e.via_proxy || e.method == "CONNECT" || absolute;
+  const bool external = e.server.is_unspecified() || !opt_.internal.contains(e.server);
+  if (!proxied && !external) return;  // an intranet server: not calling home
+  // A proxy's own log names the upstream server, which the client never connected to: such a
+  // request cannot be tied to one of the client's connections.
+  add_name(e.client, e.host, e.ts, e.server, e.server_port, !e.via_proxy,
+           e.action == Action::blocked, e.prov,
+           e.method == "CONNECT" ? "http CONNECT" : "http request");
+}
+
+void BeaconDetector::on_name(const NameEvent& e) {
+  const char* what = e.source == "tls_sni"     ? "tls_sni"
+                     : e.source == "http_host" ? "http_host"
+                                               : nullptr;
+  if (!what || e.name.empty() || !opt_.internal.contains(e.client)) return;
+  if (opt_.internal.contains(e.server) && !proxy_port(e.server_port)) return;
+  add_name(e.client, e.name, e.ts, e.server, e.server_port, true, false, e.prov, what);
+}
+
+// Each name takes the time and size of the connection that carried it and removes that
+// connection from the address pair, as RITA does with Zeek uids: one beacon per connection,
+// reported under its name when it has one.
+void BeaconDetector::link_names() {
+  const auto by_ts = [](const Entry& a, const Entry& b) { return a.ts < b.ts; };
+  for (auto& [key, p] : sni_) {
+    std::vector<std::pair<Entry, uint8_t>> z;
+    z.reserve(p.entries.size());
+    for (size_t i = 0; i < p.entries.size(); ++i) z.emplace_back(p.entries[i], p.server[i]);
+    std::stable_sort(z.begin(), z.end(),
+                     [](const auto& a, const auto& b) { return a.first.ts < b.first.ts; });
+    p.entries.clear();
+    p.server.clear();
+    for (auto [e, idx] : z) {
+      if (idx != kNoServer) {
+        auto it = ip_.find(std::pair<Address, Address>(key.first, p.addrs[idx]));
+        if (it != ip_.end()) {
+          auto& conns = it->second.entries;
+          auto pos = std::upper_bound(conns.begin(), conns.end(), Entry{e.ts, 0, 0, 0, 0}, by_ts);
+          if (pos != conns.begin() && e.ts - (--pos)->ts <= opt_.link_window_s) {
+            // Parallel connections opened in the same second: take the first still free.
+            auto q = pos;
+            while (q->claimed && q != conns.begin() && std::prev(q)->ts == pos->ts) --q;
+            if (q->claimed) {  // a further request on an already counted connection
+              ++stats_.multi_requests;
+              --p.count;
+              continue;
+            }
+            q->claimed = 1;
+            e.ts = q->ts;
+            e.bytes = q->bytes;
+            ++stats_.names_linked;
+          }
+        }
+      }
+      p.entries.push_back(e);
+      p.server.push_back(idx);
+    }
+    std::stable_sort(p.entries.begin(), p.entries.end(), by_ts);  // linked times may reorder
+  }
+  for (auto& [key, p] : ip_) {
+    const size_t before = p.entries.size();
+    std::erase_if(p.entries, [](const Entry& e) { return e.claimed; });
+    p.count -= before - p.entries.size();
+  }
+}
+
+// RITA analyses the last 24 h of a dataset. Evidence here may span days, so the input is cut
+// into 24 h windows counted back from its last timestamp (the earliest may be shorter), and a
+// pair is reported from the latest window in which it beacons.
+std::vector<BeaconDetector::Window> BeaconDetector::windows() const {
+  uint32_t lo = UINT32_MAX, hi = 0;
+  const auto span = [&](const Pair& p) {
+    if (p.entries.empty()) return;
+    lo = std::min(lo, p.entries.front().ts);
+    hi = std::max(hi, p.entries.back().ts);
+  };
+  for (const auto& [k, p] : ip_) {
+    if (p.kind == Kind::ip) span(p);
+  }
+  for (const auto& [k, p] : sni_) span(p);
+  std::vector<Window> w;
+  if (hi <= lo) return w;
+  for (uint64_t end = hi; end > lo && w.size() < 100000; end -= std::min<uint64_t>(end, kDay)) {
+    w.push_back({std::max<uint32_t>(lo, uint32_t(end > kDay ? end - kDay : 0)), uint32_t(end)});
+  }
+  return w;
+}
+
+void BeaconDetector::finish(std::vector<Finding>& out) {
+  const auto by_ts = [](const Entry& a, const Entry& b) { return a.ts < b.ts; };
+  for (auto& [k, p] : ip_) std::stable_sort(p.entries.begin(), p.entries.end(), by_ts);
+  for (auto& [k, p] : net_) std::stable_sort(p.entries.begin(), p.entries.end(), by_ts);
+  link_names();
+  const std::vector<Window> w = windows();
+  if (w.empty()) return;
+
+  std::vector<Finding> ip, sni, net;
+  for (const auto& [key, p] : ip_) {
+    if (p.kind == Kind::ip) report(key.first, key.second.to_string(), p, w, ip);
+  }
+  for (const auto& [key, p] : sni_) report(key.first, key.second, p, w, sni);
+  for (const auto& [key, p] : net_) {
+    const auto& [host, prefix, port] = key;
+    if (p.addrs.size() < 2) continue;  // one address: its ip pair says the same
+    const int bits = prefix.is_v4() ? 96 + opt_.net_prefix_v4 : opt_.net_prefix_v6;
+    report(host, Cidr{prefix, bits}.to_string(), p, w, net);
+  }
+  // An address that is a retry loop on its own inside a reported pool is part of that loop.
+  for (Finding& n : net) {
+    const auto pool = Cidr::parse(n.attributes["dst"].get<std::string>());
+    std::vector<double> scores;
+    std::erase_if(ip, [&](const Finding& f) {
+      if (f.kind != "beacon" || f.host != n.host || !f.attributes["retry_loop"].get<bool>()) {
+        return false;
+      }
+      const auto a = Address::parse(f.attributes["dst"].get<std::string>());
+      if (!a || !pool || !pool->contains(*a)) return false;
+      scores.push_back(f.attributes["score"].get<double>());
+      return true;
+    });
+    if (scores.empty()) continue;
+    const auto [lo, hi] = std::minmax_element(scores.begin(), scores.end());
+    n.notes.push_back(fmt::format(
+        "{} of these addresses were also retried on a schedule on their own (scores {} to {}); "
+        "reported here as one loop",
+        scores.size(), *lo, *hi));
+  }
+  std::vector<Finding> all;
+  for (auto* v : {&ip, &sni, &net}) std::move(v->begin(), v->end(), std::back_inserter(all));
+  // Hash-map order differs from run to run; reports must not.
+  std::sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.first_ts, a.host, a.summary) < std::tie(b.first_ts, b.host, b.summary);
+  });
+  for (auto& f : all) {
+    if (stats_.events_no_pair || stats_.timestamps_dropped) {
+      f.notes.push_back(
+          fmt::format("memory bounds reached: {} events found no pair, {} timestamps were not kept",
+                      stats_.events_no_pair, stats_.timestamps_dropped));
+    }
+    out.push_back(std::move(f));
+  }
+}
+
+// RITA's verdict holds for the last 24 h; older windows are looked at only when the pair does
+// not beacon in a later one.
+BeaconDetector::Scored BeaconDetector::pick_window(const Pair& p,
+                                                   const std::vector<Window>& windows) const {
+  Scored s;
+  // A pair that outgrew its cap had 86400 or more connections: a strobe (RITA's count gate).
+  s.strobe = p.count >= opt_.params.strobe_threshold && p.count > p.entries.size();
+  if (p.entries.size() < size_t(opt_.params.unique_connection_threshold)) return s;
+  // Windows the pair can appear in: from the one holding its last timestamp (and the one after,
+  // which lets in the hour before its start) back to the one holding its first.
+  const uint32_t newest = windows.front().max;
+  const uint32_t first = p.entries.front().ts, last = p.entries.back().ts;
+  const size_t k_last = newest > last ? (newest - last) / kDay : 0;
+  const size_t k_first = newest > first ? (newest - first) / kDay : 0;
+  std::vector<uint32_t> ts;
+  std::vector<double> bytes;
+  for (size_t k = k_last > 0 ? k_last - 1 : 0; k <= std::min(k_first, windows.size() - 1); ++k) {
+    const Window& win = windows[k];
+    const auto lo = std::lower_bound(p.entries.begin(), p.entries.end(), floor_hour(win.min),
+                                     [](const Entry& e, uint32_t t) { return e.ts < t; });
+    const auto hi = std::upper_bound(lo, p.entries.end(), win.max,
+                                     [](uint32_t t, const Entry& e) { return t < e.ts; });
+    if (hi - lo < 4) continue;
+    ts.clear();
+    bytes.clear();
+    for (auto e = lo; e != hi; ++e) {
+      ts.push_back(e->ts);
+      bytes.push_back(double(e->bytes));
+    }
+    beacon::PairScore r = beacon::score_pair(ts, bytes, win.min, win.max, opt_.params);
+    if (r.verdict == Verdict::strobe) s.strobe = true;
+    if (r.verdict != Verdict::scored || r.score < opt_.min_score) continue;
+    // RITA's MAD term alone: a typical deviation above half the interval is no schedule.
+    const double m = interval_median(ts);
+    if ((m - r.ts.mad) / m < opt_.min_ts_mad_score) {
+      s.irregular = true;
+      continue;
+    }
+    s.r = std::move(r);
+    s.w = win;
+    s.lo = size_t(lo - p.entries.begin());
+    s.hi = size_t(hi - p.entries.begin());
+    s.reportable = true;
+    break;
+  }
+  return s;
+}
+
+namespace {
+
+// How the pair's destination reads in a sentence.
+std::string where_text(const std::string& dst, const BeaconDetector::Pair& p) {
+  std::string ports;
+  for (size_t i = 0; i < p.n_ports; ++i) ports += (i ? ", " : "") + std::to_string(p.ports[i]);
+  if (p.more_ports) ports += ", ...";
+  switch (p.kind) {
+    case BeaconDetector::Kind::net:
+      return fmt::format("port {} on {} addresses in {}", p.ports[0], p.addrs.size(), dst);
+    case BeaconDetector::Kind::ip:
+      if (p.n_ports == 1 && !p.more_ports) return endpoint(*Address::parse(dst), p.ports[0]);
+      return fmt::format("{} (ports {})", dst, ports);
+    default:
+      return dst;
+  }
+}
+
+void cite_samples(Finding& f, const std::string& dst, const BeaconDetector::Pair& p) {
+  for (size_t i = 0; i < p.samples.size(); ++i) {
+    if (i >= p.n_samples && i != 3) continue;
+    const BeaconDetector::Sample& s = p.samples[i];
+    if (i == 3 && p.n_samples > 0 && s.prov == p.samples[p.n_samples - 1].prov) continue;
+    if (p.kind == BeaconDetector::Kind::sni) {
+      f.cite(s.prov, fmt::format("{} {} from {} to {} at {}{}", s.what ? s.what : "name", dst,
+                                 f.host.to_string(),
+                                 s.dst.is_unspecified() ? "?" : endpoint(s.dst, s.dport), utc(s.ts),
+                                 s.outcome == Outcome::blocked ? " (blocked)" : ""));
+    } else {
+      f.cite(s.prov, fmt::format("{} {} -> {} at {} ({})", transport_name(s.proto),
+                                 endpoint(f.host, s.sport), endpoint(s.dst, s.dport), utc(s.ts),
+                                 describe(s.outcome)));
+    }
+  }
+}
+
+std::string range_text(double lo, double hi) {
+  return lo == hi ? fmt::format("{:.0f}", lo) : fmt::format("{:.0f} to {:.0f}", lo, hi);
+}
+
+std::string rhythm_text(const Rhythm& y, const char* what) {
+  if (y.bursty) {
+    return fmt::format("in {} bursts of {} {} {:.0f} s apart, a burst every {} s", y.bursts,
+                       range_text(y.size_q1, y.size_q3), what, y.mode,
+                       range_text(y.period_q1, y.period_q3));
+  }
+  if (y.mad > 0) return fmt::format("every {:.0f} s (jitter {:.0f} s)", y.median, y.mad);
+  return fmt::format("every {:.0f} s", y.median);
+}
+
+std::string outcome_text(size_t n, size_t failed, size_t blocked, const char* blocker) {
+  if (blocked == n) return fmt::format("all blocked by {}", blocker);
+  if (failed == n && blocked) {
+    return fmt::format("none got through ({} blocked, the rest unanswered or refused)", blocked);
+  }
+  if (failed == n) return "none answered";
+  return fmt::format("{} of them failed or were blocked", failed);
+}
+
+}  // namespace
+
+void BeaconDetector::report(const Address& host, const std::string& dst, const Pair& p,
+                            const std::vector<Window>& windows, std::vector<Finding>& out) {
+  const Scored s = pick_window(p, windows);
+  Finding f;
+  f.host = host;
+  std::string where = where_text(dst, p);
+  std::string proxy;  // names requested through an internal proxy
+  for (const Address& a : p.kind == Kind::sni ? p.addrs : std::vector<Address>{}) {
+    if (opt_.internal.contains(a)) {
+      proxy = p.n_ports == 1 ? endpoint(a, p.ports[0]) : a.to_string();
+      where += " through the proxy " + proxy;
+      break;
+    }
+  }
+  if (!s.reportable) {
+    stats_.irregular += s.irregular;
+    if (!s.strobe) return;
+    // A connection a second or more for a day: RITA's strobe, never beacon-scored.
+    f.kind = "strobe";
+    f.severity = Severity::high;
+    f.first_ts = p.entries.empty() ? 0 : p.entries.front().ts;
+    f.last_ts = p.entries.empty() ? 0 : p.entries.back().ts;
+    const double span = f.last_ts - f.first_ts;
+    const double rate = span > 0 ? double(p.count) / span : double(p.count);
+    f.attributes = {{"dst", dst},
+                    {"beacon_type", kind_name(p.kind)},
+                    {"connections", p.count},
+                    {"per_second", rate}};
+    f.summary = fmt::format(
+        "{} opened {} connections to {} ({:.1f} a second): find the program "
+        "that opens them",
+        host.to_string(), p.count, where, rate);
+    f.notes.push_back("RITA strobe (86400 connections or more): impact category high");
+    cite_samples(f, dst, p);
+    out.push_back(std::move(f));
+    return;
+  }
+
+  const beacon::PairScore& r = s.r;
+  std::vector<uint32_t> ts;
+  size_t failed = 0, blocked = 0, zero_bytes = 0;
+  for (size_t i = s.lo; i < s.hi; ++i) {
+    const Entry& e = p.entries[i];
+    ts.push_back(e.ts);
+    failed += e.failed;
+    blocked += e.blocked;
+    zero_bytes += e.bytes == 0;
+  }
+  const size_t n = ts.size();
+  const Rhythm y = rhythm_of(ts, r);
+  const bool retry = failed * 2 > n;
+
+  f.kind = "beacon";
+  f.severity = severity_of(r.category);
+  f.first_ts = ts.front();
+  f.last_ts = ts.back();
+  f.attributes = {{"dst", dst},
+                  {"beacon_type", kind_name(p.kind)},
+                  {"interval_s", y.mode},
+                  {"interval_median_s", y.median},
+                  {"jitter_s", y.mad},
+                  {"connections", n},
+                  {"unique_timestamps", r.unique},
+                  {"score", r.score},
+                  {"ts_score", r.ts.score},
+                  {"ds_score", r.ds.score},
+                  {"hist_score", r.hist.score},
+                  {"dur_score", r.dur.score},
+                  {"threat_score", beacon::round3(r.threat)},
+                  {"retry_loop", retry},
+                  {"failed", failed},
+                  {"blocked", blocked},
+                  {"total_connections", p.count},
+                  {"window_start", s.w.min},
+                  {"window_end", s.w.max},
+                  {"hourly", r.hist.hist.bins}};
+  std::vector<uint16_t> ports(p.ports.begin(), p.ports.begin() + p.n_ports);
+  f.attributes["ports"] = ports;
+  if (ports.size() == 1 && !p.more_ports && proxy.empty()) f.attributes["dst_port"] = ports[0];
+  if (!proxy.empty()) f.attributes["proxy"] = proxy;
+  if (p.kind != Kind::ip && !p.addrs.empty()) {
+    nlohmann::json a = nlohmann::json::array();
+    for (size_t i = 0; i < p.addrs.size() && i < 20; ++i) a.push_back(p.addrs[i].to_string());
+    // A pool's addresses are the destinations tried (named as the scan findings name theirs);
+    // a name's are the servers it was asked of, which may be a proxy.
+    if (p.kind == Kind::net) {
+      f.attributes["addresses"] = p.addrs.size();
+      f.attributes["sample_targets"] = a;
+    } else {
+      f.attributes["servers"] = a;
+    }
+  }
+  if (y.bursty) {
+    f.attributes["bursts"] = y.bursts;
+    f.attributes["burst_size"] = y.size_median;
+    f.attributes["burst_interval_s"] = y.period_median;
+    f.attributes["burst_size_range"] = {y.size_q1, y.size_q3};
+    f.attributes["burst_interval_range_s"] = {y.period_q1, y.period_q3};
+  }
+
+  const std::string span = duration_text(double(ts.back() - ts.front()));
+  if (retry) {
+    f.summary = fmt::format(
+        "{} retried {} {}, {} times over {}, {}: find the program that keeps retrying (a "
+        "per-process firewall log or netstat -bno on the host names it)",
+        host.to_string(), where, rhythm_text(y, "attempts"), n, span,
+        outcome_text(n, failed, blocked, p.kind == Kind::sni ? "the proxy" : "the firewall"));
+  } else {
+    f.summary = fmt::format(
+        "{} contacted {} {}, {} times over {} (beacon score {:.2f}): find the program making "
+        "these connections and check who runs {}",
+        host.to_string(), where, rhythm_text(y, "connections"), n, span, r.score, dst);
+  }
+  f.notes.push_back(fmt::format(
+      "RITA v5 beacon score {} (timestamps {}, sizes {}, duration {}, histogram {}) is in RITA's "
+      "{} band (threat {:.3f}, thresholds {}/{}/{}/{})",
+      r.score, r.ts.score, r.ds.score, r.dur.score, r.hist.score, beacon::to_string(r.category),
+      r.threat, opt_.params.thresholds.base, opt_.params.thresholds.low, opt_.params.thresholds.med,
+      opt_.params.thresholds.high));
+  if (zero_bytes == n) {
+    f.notes.push_back(
+        "no sizes in this evidence (or empty attempts): RITA scores all-zero sizes 0.5");
+  }
+  cite_samples(f, dst, p);
+  out.push_back(std::move(f));
+}
+
+}  // namespace callhome

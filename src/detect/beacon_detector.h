@@ -1,0 +1,140 @@
+// beacon: an internal host contacting one destination on a schedule, scored the way RITA v5
+// scores beacons (detect/beacon_score.h). Three kinds of pair are collected:
+//   ip   (host, external address)            RITA's "ip" beacons
+//   sni  (host, server name)                 RITA's "sni" beacons: TLS SNI, HTTP Host, proxy
+//                                            CONNECT targets
+//   net  (host, external /24 or /48, port)   failed or blocked attempts only: a retry loop that
+//                                            rotates over a provider's pool (Case 2, a dozen
+//                                            Akamai addresses) looks irregular to any one
+//                                            address but keeps its schedule toward the pool.
+// Pairs whose attempts mostly failed or were blocked are reported as retry loops. Names borrow
+// the time and size of the connection that carried them, which then leaves its address pair (as
+// RITA joins on Zeek uids). Evidence longer than a day is scored per 24 h window, and a pair is
+// reported from the latest window in which it beacons.
+#pragma once
+
+#include <absl/container/node_hash_map.h>
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "core/network.h"
+#include "detect/attempt.h"
+#include "detect/beacon_score.h"
+#include "detect/finding.h"
+
+namespace callhome {
+
+struct BeaconOptions {
+  NetworkSet internal = NetworkSet::private_ranges();
+  beacon::Params params;   // RITA v5 defaults
+  double min_score = 0.7;  // report from here: RITA's "low" threshold, 70 on its x100 scale
+  // RITA lets the hourly histogram and the coverage outvote the timing: uniformly random traffic
+  // around the clock (13 to 300 connections a day to one place) scores 0.7 or more in 40-99% of
+  // pairs. A pair is reported only if the MAD term of its timestamp score, 1 - MAD/median of the
+  // intervals, reaches this too (jitter of up to +-50% of the period passes). 0 turns it off.
+  double min_ts_mad_score = 0.5;
+  size_t max_timestamps_per_pair = 86400;  // RITA's groupArray(86400)
+  size_t max_pairs = 1'000'000;            // all kinds together
+  size_t max_entries = 64'000'000;         // timestamps over all pairs (8 bytes each)
+  int net_prefix_v4 = 24, net_prefix_v6 = 48;
+  // A name is tied to the connection that carried it when that connection started at most this
+  // long before the name was seen; later requests on the same connection then count once, as
+  // RITA counts one http.log row per Zeek uid.
+  uint32_t link_window_s = 60;
+};
+
+class BeaconDetector : public Detector {
+ public:
+  explicit BeaconDetector(BeaconOptions options = {}) : opt_(std::move(options)) {}
+  const char* name() const override { return "beacon"; }
+  void on_connection(const Connection& c) override;
+  void on_http(const HttpEvent& e) override;
+  void on_name(const NameEvent& e) override;
+  void finish(std::vector<Finding>& out) override;
+
+  struct Stats {
+    uint64_t pairs = 0;               // pairs created, all kinds
+    uint64_t events_no_pair = 0;      // events dropped because max_pairs was reached
+    uint64_t timestamps_dropped = 0;  // over a pair's cap or the global entry budget
+    uint64_t names_linked = 0;        // names tied to the connection that carried them
+    uint64_t multi_requests = 0;      // further names on an already linked connection
+    uint64_t irregular = 0;           // scored >= min_score, left out by min_ts_mad_score
+  };
+  const Stats& stats() const { return stats_; }
+
+  // Internals below are public for the formatting helpers in beacon_detector.cpp.
+
+  // One connection (or request) of a pair. Byte counts saturate at 2^29 - 1: only their
+  // regularity matters, and the flags make the entry fit in 8 bytes.
+  struct Entry {
+    uint32_t ts;  // whole seconds, truncated, as RITA
+    uint32_t bytes : 29;
+    uint32_t failed : 1;   // blocked, or a failed attempt (core/connection.h)
+    uint32_t blocked : 1;  // a firewall or proxy said no
+    uint32_t claimed : 1;  // carried a name: counted in that name's pair instead (RITA)
+  };
+  // A connection kept to cite as evidence: the first few and the last of each pair.
+  struct Sample {
+    double ts = 0;
+    Provenance prov;
+    Address dst;
+    uint16_t sport = 0, dport = 0;
+    uint8_t proto = 0;
+    Outcome outcome = Outcome::unknown;
+    const char* what = nullptr;  // how a name was seen (sni pairs)
+  };
+  enum class Kind : uint8_t { ip, sni, net, link };
+  struct Pair {
+    std::vector<Entry> entries;
+    std::vector<uint8_t> server;    // sni pairs: index into addrs for each entry
+    std::vector<Address> addrs;     // net: addresses tried; sni: servers contacted
+    uint64_t count = 0;             // including entries not stored
+    std::array<Sample, 4> samples;  // [0..2] earliest, [3] latest
+    uint8_t n_samples = 0;
+    std::array<uint16_t, 4> ports{};  // destination ports, first four distinct
+    uint8_t n_ports = 0;
+    bool more_ports = false;
+    Kind kind = Kind::ip;
+  };
+
+ private:
+  struct Window {
+    uint32_t min, max;  // RITA's [datasetMin, datasetMax]
+  };
+  // The window a pair is reported in (the latest one where it beacons), or why there is none.
+  struct Scored {
+    beacon::PairScore r;
+    Window w{};
+    size_t lo = 0, hi = 0;  // its entries in that window
+    bool reportable = false;
+    bool irregular = false;  // scored high enough but failed min_ts_mad_score
+    bool strobe = false;
+  };
+  Pair* pair_for(Kind kind, const Address& host, const Address& dst, uint16_t port,
+                 const std::string* name);
+  // Stores one connection or request; false when a memory bound kept its timestamp out.
+  bool add(Pair& p, uint32_t ts, uint64_t bytes, bool failed, bool blocked, const Sample& s);
+  void add_name(const Address& client, std::string_view name, double ts, const Address& server,
+                uint16_t port, bool linkable, bool blocked, Provenance prov, const char* what);
+  void link_names();
+  std::vector<Window> windows() const;
+  Scored pick_window(const Pair& p, const std::vector<Window>& windows) const;
+  void report(const Address& host, const std::string& dst, const Pair& p,
+              const std::vector<Window>& windows, std::vector<Finding>& out);
+
+  BeaconOptions opt_;
+  Stats stats_;
+  size_t entries_ = 0;
+  // Node maps: a Pair is some 300 bytes, and the hot path probes the table for every event;
+  // slots that hold pointers keep the probing in cache and rehashing cheap.
+  absl::node_hash_map<std::pair<Address, Address>, Pair> ip_;  // ip and link-only pairs
+  absl::node_hash_map<std::pair<Address, std::string>, Pair> sni_;
+  absl::node_hash_map<std::tuple<Address, Address, uint16_t>, Pair> net_;
+};
+
+}  // namespace callhome
