@@ -43,8 +43,8 @@ std::string make(Line line) {
 
 const std::string& iptables_text() {
   static const std::string text = make([](char* b, size_t n, Lcg& r, uint64_t i) {
-    static const char* kPrefixes[] = {"[UFW BLOCK] ", "[UFW ALLOW] ", "Shorewall:net2fw:DROP:",
-                                      "[WAN_IN-D]"};
+    static const char* kPrefixes[] = {"[UFW BLOCK] ", "[UFW ALLOW] ",
+                                      "Shorewall:net2fw:DROP:", "[WAN_IN-D]"};
     const uint32_t sec = uint32_t(i / 20);
     return std::snprintf(
         b, n,
@@ -165,7 +165,9 @@ void read_bench(benchmark::State& state, const std::string& text) {
   state.SetItemsProcessed(int64_t(state.iterations() * records));
 }
 
-void BM_ReadIptables(benchmark::State& state) { read_bench<read_iptables>(state, iptables_text()); }
+void BM_ReadIptables(benchmark::State& state) {
+  read_bench<read_iptables>(state, iptables_text());
+}
 BENCHMARK(BM_ReadIptables)->Unit(benchmark::kMillisecond);
 
 void BM_ReadFilterlog(benchmark::State& state) {
@@ -173,10 +175,14 @@ void BM_ReadFilterlog(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadFilterlog)->Unit(benchmark::kMillisecond);
 
-void BM_ReadAsa(benchmark::State& state) { read_bench<read_asa>(state, asa_text()); }
+void BM_ReadAsa(benchmark::State& state) {
+  read_bench<read_asa>(state, asa_text());
+}
 BENCHMARK(BM_ReadAsa)->Unit(benchmark::kMillisecond);
 
-void BM_ReadTable(benchmark::State& state) { read_bench<read_table>(state, table_text()); }
+void BM_ReadTable(benchmark::State& state) {
+  read_bench<read_table>(state, table_text());
+}
 BENCHMARK(BM_ReadTable)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -3,5 +3,6 @@
 #include "logs/filterlog_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return callhome::fuzz::run_reader(data, size, callhome::sniff_filterlog, callhome::read_filterlog);
+  return callhome::fuzz::run_reader(data, size, callhome::sniff_filterlog,
+                                    callhome::read_filterlog);
 }

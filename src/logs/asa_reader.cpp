@@ -358,11 +358,25 @@ class AsaReader {
 
   static bool handled(unsigned id) {
     switch (id) {
-      case 106001: case 106006: case 106007: case 106010: case 106014: case 106015:
-      case 106023: case 106100:
-      case 710002: case 710003: case 710005: case 710006:
+      case 106001:
+      case 106006:
+      case 106007:
+      case 106010:
+      case 106014:
+      case 106015:
+      case 106023:
+      case 106100:
+      case 710002:
+      case 710003:
+      case 710005:
+      case 710006:
       case 420002:
-      case 302013: case 302014: case 302015: case 302016: case 302020: case 302021:
+      case 302013:
+      case 302014:
+      case 302015:
+      case 302016:
+      case 302020:
+      case 302021:
       case 733100:
         return true;
       default:
@@ -377,10 +391,15 @@ class AsaReader {
     Access a;
     Parse p = Parse::unusable;
     switch (tag.id) {
-      case 106001: case 106006: case 106007: case 106015:
+      case 106001:
+      case 106006:
+      case 106007:
+      case 106015:
         p = from_to(body, Action::blocked, a);
         break;
-      case 106010: case 106014: case 106023:
+      case 106010:
+      case 106014:
+      case 106023:
         p = src_dst(body, a);
         break;
       case 106100:
@@ -389,12 +408,19 @@ class AsaReader {
       case 710002:
         p = from_to(body, Action::allowed, a);
         break;
-      case 710003: case 710005: case 710006: case 420002:
+      case 710003:
+      case 710005:
+      case 710006:
+      case 420002:
         p = from_to(body, Action::blocked, a);
         break;
-      case 302013: case 302015: case 302020:
+      case 302013:
+      case 302015:
+      case 302020:
         return built(body);
-      case 302014: case 302016: case 302021:
+      case 302014:
+      case 302016:
+      case 302021:
         return teardown(body);
       case 733100:
         if (!threat_noted_) {
@@ -447,9 +473,10 @@ class AsaReader {
     uint64_t k = f.id * 0x9E3779B97F4A7C15ull ^ host_hash_;
     if (f.by_hosts) {
       k ^= std::hash<std::string_view>()(std::string_view(
-               reinterpret_cast<const char*>(f.for_side.addr.bytes().data()), 16)) * 31 ^
-           std::hash<std::string_view>()(std::string_view(
-               reinterpret_cast<const char*>(f.to_side.addr.bytes().data()), 16));
+               reinterpret_cast<const char*>(f.for_side.addr.bytes().data()), 16)) *
+               31 ^
+           std::hash<std::string_view>()(
+               std::string_view(reinterpret_cast<const char*>(f.to_side.addr.bytes().data()), 16));
     }
     return k ^ f.proto;
   }

@@ -31,7 +31,9 @@ void split_csv(std::string_view s, Fields& out) {
   }
 }
 
-bool is_filterlog(const SyslogLine& sl) { return sl.tag == "filterlog"; }
+bool is_filterlog(const SyslogLine& sl) {
+  return sl.tag == "filterlog";
+}
 
 // The common fields are plausible: numeric rule, a known action and direction, IP version.
 bool plausible(const Fields& f) {
@@ -49,21 +51,19 @@ struct NamedCode {
 // pf.conf icmp-type / icmp6-type keywords (OPNsense's current filterlog prints these).
 int pf_icmp_type(std::string_view s, bool v6) {
   static constexpr NamedCode kV4[] = {
-      {"echorep", 0},    {"unreach", 3},     {"squench", 4},    {"redir", 5},
-      {"althost", 6},    {"echoreq", 8},     {"routeradv", 9},  {"routersol", 10},
-      {"timex", 11},     {"paramprob", 12},  {"timereq", 13},   {"timerep", 14},
-      {"inforeq", 15},   {"inforep", 16},    {"maskreq", 17},   {"maskrep", 18},
-      {"trace", 30},     {"dataconv", 31},   {"mobredir", 32},  {"ipv6-where", 33},
-      {"ipv6-here", 34}, {"mobregreq", 35},  {"mobregrep", 36}, {"skip", 39},
-      {"photuris", 40},
+      {"echorep", 0},    {"unreach", 3},    {"squench", 4},    {"redir", 5},     {"althost", 6},
+      {"echoreq", 8},    {"routeradv", 9},  {"routersol", 10}, {"timex", 11},    {"paramprob", 12},
+      {"timereq", 13},   {"timerep", 14},   {"inforeq", 15},   {"inforep", 16},  {"maskreq", 17},
+      {"maskrep", 18},   {"trace", 30},     {"dataconv", 31},  {"mobredir", 32}, {"ipv6-where", 33},
+      {"ipv6-here", 34}, {"mobregreq", 35}, {"mobregrep", 36}, {"skip", 39},     {"photuris", 40},
   };
   static constexpr NamedCode kV6[] = {
-      {"unreach", 1},      {"toobig", 2},       {"timex", 3},       {"paramprob", 4},
-      {"echoreq", 128},    {"echorep", 129},    {"groupqry", 130},  {"listqry", 130},
-      {"grouprep", 131},   {"listenrep", 131},  {"groupterm", 132}, {"listendone", 132},
-      {"routersol", 133},  {"routeradv", 134},  {"neighbrsol", 135}, {"neighbradv", 136},
-      {"redir", 137},      {"routrrenum", 138}, {"wrureq", 139},    {"wrurep", 140},
-      {"fqdnreq", 139},    {"fqdnrep", 140},    {"niqry", 139},     {"nirep", 140},
+      {"unreach", 1},       {"toobig", 2},       {"timex", 3},        {"paramprob", 4},
+      {"echoreq", 128},     {"echorep", 129},    {"groupqry", 130},   {"listqry", 130},
+      {"grouprep", 131},    {"listenrep", 131},  {"groupterm", 132},  {"listendone", 132},
+      {"routersol", 133},   {"routeradv", 134},  {"neighbrsol", 135}, {"neighbradv", 136},
+      {"redir", 137},       {"routrrenum", 138}, {"wrureq", 139},     {"wrurep", 140},
+      {"fqdnreq", 139},     {"fqdnrep", 140},    {"niqry", 139},      {"nirep", 140},
       {"listenrepv2", 143}, {"mtraceresp", 200}, {"mtrace", 201},
   };
   if (s.starts_with("unknown(") && s.ends_with(")")) {
@@ -80,15 +80,15 @@ int pf_icmp_type(std::string_view s, bool v6) {
 
 int pf_icmp_code(std::string_view s, bool v6) {
   static constexpr NamedCode kCodes[] = {
-      {"net-unr", 0},       {"host-unr", 1},     {"proto-unr", 2},     {"port-unr", 3},
-      {"needfrag", 4},      {"srcfail", 5},      {"net-unk", 6},       {"host-unk", 7},
-      {"isolate", 8},       {"net-prohib", 9},   {"host-prohib", 10},  {"net-tos", 11},
-      {"host-tos", 12},     {"filter-prohib", 13}, {"host-preced", 14}, {"cutoff-preced", 15},
-      {"redir-net", 0},     {"redir-host", 1},   {"redir-tos-net", 2}, {"redir-tos-host", 3},
-      {"normal-adv", 0},    {"common-adv", 16},  {"transit", 0},       {"reassemb", 1},
-      {"badhead", 0},       {"optmiss", 1},      {"badlen", 2},        {"unknown-ind", 1},
-      {"auth-fail", 2},     {"decrypt-fail", 3}, {"noroute-unr", 0},   {"admin-unr", 1},
-      {"beyond-unr", 2},    {"addr-unr", 3},     {"nxthdr", 1},        {"redironlink", 0},
+      {"net-unr", 0},    {"host-unr", 1},       {"proto-unr", 2},     {"port-unr", 3},
+      {"needfrag", 4},   {"srcfail", 5},        {"net-unk", 6},       {"host-unk", 7},
+      {"isolate", 8},    {"net-prohib", 9},     {"host-prohib", 10},  {"net-tos", 11},
+      {"host-tos", 12},  {"filter-prohib", 13}, {"host-preced", 14},  {"cutoff-preced", 15},
+      {"redir-net", 0},  {"redir-host", 1},     {"redir-tos-net", 2}, {"redir-tos-host", 3},
+      {"normal-adv", 0}, {"common-adv", 16},    {"transit", 0},       {"reassemb", 1},
+      {"badhead", 0},    {"optmiss", 1},        {"badlen", 2},        {"unknown-ind", 1},
+      {"auth-fail", 2},  {"decrypt-fail", 3},   {"noroute-unr", 0},   {"admin-unr", 1},
+      {"beyond-unr", 2}, {"addr-unr", 3},       {"nxthdr", 1},        {"redironlink", 0},
   };
   if (s.empty()) return 0;
   unsigned n = 0;
@@ -123,15 +123,24 @@ bool pfsense_icmp(const Fields& f, size_t at, unsigned& type, unsigned& code) {
     type = 3;
     // "host 1.2.3.4 unreachable - admin prohibited filter" and the like.
     const bool host = next.starts_with("host");
-    if (contains(next, "admin prohibited filter")) code = 13;
-    else if (contains(next, "admin prohibited")) code = host ? 10 : 9;
-    else if (contains(next, "source route failed")) code = 5;
-    else if (contains(next, "unknown")) code = host ? 7 : 6;
-    else if (contains(next, "source host isolated")) code = 8;
-    else if (contains(next, "tos prohibited")) code = host ? 12 : 11;
-    else if (contains(next, "precedence violation")) code = 14;
-    else if (contains(next, "precedence cutoff")) code = 15;
-    else code = host ? 1 : 0;
+    if (contains(next, "admin prohibited filter"))
+      code = 13;
+    else if (contains(next, "admin prohibited"))
+      code = host ? 10 : 9;
+    else if (contains(next, "source route failed"))
+      code = 5;
+    else if (contains(next, "unknown"))
+      code = host ? 7 : 6;
+    else if (contains(next, "source host isolated"))
+      code = 8;
+    else if (contains(next, "tos prohibited"))
+      code = host ? 12 : 11;
+    else if (contains(next, "precedence violation"))
+      code = 14;
+    else if (contains(next, "precedence cutoff"))
+      code = 15;
+    else
+      code = host ? 1 : 0;
   } else if (t == "redirect") {
     type = 5;
     code = (next.starts_with("redirect-tos") ? 2 : 0) + (contains(next, " to host ") ? 1 : 0);

@@ -130,7 +130,8 @@ Action netfilter_action(std::string_view prefix) {
     const std::string_view word = prefix.substr(i, j - i);
     Action a = fw::action_from_word(word);
     // UniFi/EdgeOS rule tags end in -A (accept), -D (drop) or -R (reject): "[WAN_IN-3001-D]".
-    if (word.size() == 1 && i > 0 && prefix[i - 1] == '-' && j < prefix.size() && prefix[j] == ']') {
+    if (word.size() == 1 && i > 0 && prefix[i - 1] == '-' && j < prefix.size() &&
+        prefix[j] == ']') {
       if (word[0] == 'A') a = Action::allowed;
       if (word[0] == 'D' || word[0] == 'R') a = Action::blocked;
     }
@@ -231,8 +232,8 @@ void read_iptables(LineReader& lines, const ReadContext& ctx, EventSink& sink,
     switch (c.ip_proto) {
       case kProtoTcp:
       case kProtoUdp:
-      case 132:  // SCTP
-      case 136:  // UDP-Lite
+      case 132:   // SCTP
+      case 136:   // UDP-Lite
       case 33: {  // DCCP
         std::string_view spt, dpt;
         if (!expect(msg, p, "SPT=", spt, quoted) || !expect(msg, p, "DPT=", dpt, quoted)) {
@@ -296,8 +297,7 @@ void read_iptables(LineReader& lines, const ReadContext& ctx, EventSink& sink,
     // The verdict is in the log prefix before IN=, or in a tag such as "DENY:" when the line
     // has no other. The kernel's uptime stamp ("[ 1234.567890]") changes on every line and
     // says nothing, so it is left out and the rest classified once per distinct prefix.
-    const char* tag_start =
-        sl.host.empty() ? sl.after_ts.data() : sl.host.data() + sl.host.size();
+    const char* tag_start = sl.host.empty() ? sl.after_ts.data() : sl.host.data() + sl.host.size();
     const std::string_view tag(tag_start, size_t(msg.data() - tag_start));
     const std::string_view prefix = skip_uptime(msg.substr(0, in));
     c.action = verdicts.lookup(prefix, tag);

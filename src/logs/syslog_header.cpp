@@ -43,19 +43,32 @@ int month_from_name(std::string_view m) {
     return uint32_t(uint8_t(s[0])) << 16 | uint32_t(uint8_t(s[1])) << 8 | uint8_t(s[2]);
   };
   switch (k) {
-    case key("jan"): return 1;
-    case key("feb"): return 2;
-    case key("mar"): return 3;
-    case key("apr"): return 4;
-    case key("may"): return 5;
-    case key("jun"): return 6;
-    case key("jul"): return 7;
-    case key("aug"): return 8;
-    case key("sep"): return 9;
-    case key("oct"): return 10;
-    case key("nov"): return 11;
-    case key("dec"): return 12;
-    default: return 0;
+    case key("jan"):
+      return 1;
+    case key("feb"):
+      return 2;
+    case key("mar"):
+      return 3;
+    case key("apr"):
+      return 4;
+    case key("may"):
+      return 5;
+    case key("jun"):
+      return 6;
+    case key("jul"):
+      return 7;
+    case key("aug"):
+      return 8;
+    case key("sep"):
+      return 9;
+    case key("oct"):
+      return 10;
+    case key("nov"):
+      return 11;
+    case key("dec"):
+      return 12;
+    default:
+      return 0;
   }
 }
 
@@ -68,8 +81,8 @@ bool LocalClock::to_unix(int64_t year, int month, int day, int hour, int minute,
   const int64_t key = (((year * 16 + month) * 32 + day) * 32 + hour) * 64 + minute;
   if (key != cached_key_) {
     if (tz_ == nullptr) {
-      cached_base_ = (days_from_civil(year, unsigned(month), unsigned(day)) * 24 + hour) * 3600 +
-                     minute * 60;
+      cached_base_ =
+          (days_from_civil(year, unsigned(month), unsigned(day)) * 24 + hour) * 3600 + minute * 60;
       cached_key_ = key;
     } else {
       const auto info = tz_->At(absl::CivilSecond(year, month, day, hour, minute, 0));
@@ -273,9 +286,9 @@ int SyslogHeaderParser::year_for(int month, uint64_t line_number) {
   }
   if (year_inferred_ && !year_noted_) {
     year_noted_ = true;
-    report_.note(line_number, 0,
-                 "syslog timestamps carry no year; assumed " + std::to_string(year_) +
-                     " (--year sets it)");
+    report_.note(
+        line_number, 0,
+        "syslog timestamps carry no year; assumed " + std::to_string(year_) + " (--year sets it)");
   }
   if (last_month_ != 0) {
     // Half a year apart from the previous line means the year changed between them, not the
@@ -447,7 +460,8 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
     }
     have_host = false;
     s = t;
-  } else if (s.size() > 4 && s[3] == ' ' && fw::is_digit(s[4]) && month_from_name(s.substr(0, 3)) == 0) {
+  } else if (s.size() > 4 && s[3] == ' ' && fw::is_digit(s[4]) &&
+             month_from_name(s.substr(0, 3)) == 0) {
     // journalctl -o short-full: "Fri 2006-11-17 13:12:50 CET host tag: msg"
     std::string_view t = s.substr(4);
     if (!take_iso_datetime(t, st)) return Result::none;
@@ -513,8 +527,7 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
   };
   std::string_view probe = rest;
   std::string_view first = take_token(probe);
-  if (have_host && !first.empty() && !is_tag(first) && first.front() != '[' &&
-      !has_equals(first)) {
+  if (have_host && !first.empty() && !is_tag(first) && first.front() != '[' && !has_equals(first)) {
     out.host = first;
     rest = probe;
     if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);

@@ -60,9 +60,9 @@ int month_from_name(std::string_view three);
 struct CivilStamp {
   int64_t year = 0;  // 0: not given
   int month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  double fraction = 0;       // of a second, 0 <= fraction < 1
-  bool has_offset = false;   // an explicit UTC offset (or Z) followed the time
-  int offset_seconds = 0;    // east of UTC
+  double fraction = 0;      // of a second, 0 <= fraction < 1
+  bool has_offset = false;  // an explicit UTC offset (or Z) followed the time
+  int offset_seconds = 0;   // east of UTC
 };
 
 // "2006-11-17" or "2006/11/17" at the start of `s`, which is advanced.
@@ -106,10 +106,10 @@ class SyslogHeaderParser {
 
   LocalClock clock_;
   InputReport& report_;
-  int year_ = 0;             // the year given or inferred for BSD timestamps
+  int year_ = 0;  // the year given or inferred for BSD timestamps
   bool year_inferred_ = false;
   bool year_noted_ = false;
-  int last_month_ = 0;       // month of the previous BSD timestamp (0: none yet)
+  int last_month_ = 0;          // month of the previous BSD timestamp (0: none yet)
   char cached_stamp_[15] = {};  // the last "Mmm dd hh:mm:ss" read, and its time
   double cached_stamp_ts_ = 0;
   int cached_stamp_month_ = 0;

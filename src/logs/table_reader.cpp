@@ -13,8 +13,22 @@ namespace {
 
 // What a column holds.
 enum Role : int {
-  kNone, kDate, kTime, kDateTime, kSrc, kDst, kSport, kDport, kProto, kAction, kDuration,
-  kSrcBytes, kTotBytes, kSrcPkts, kTotPkts, kRoles
+  kNone,
+  kDate,
+  kTime,
+  kDateTime,
+  kSrc,
+  kDst,
+  kSport,
+  kDport,
+  kProto,
+  kAction,
+  kDuration,
+  kSrcBytes,
+  kTotBytes,
+  kSrcPkts,
+  kTotPkts,
+  kRoles
 };
 
 constexpr size_t kMaxCells = 64;
@@ -39,32 +53,91 @@ Role role_of(std::string_view header) {
     Role role;
   };
   static constexpr Name kNames[] = {
-      {"src", kSrc}, {"source", kSrc}, {"sourceip", kSrc}, {"srcip", kSrc}, {"srcaddr", kSrc},
-      {"sourceaddress", kSrc}, {"sourceaddr", kSrc}, {"srcaddress", kSrc}, {"saddr", kSrc},
-      {"ipsrc", kSrc}, {"srcipaddr", kSrc}, {"sourceipaddress", kSrc}, {"clientip", kSrc},
-      {"srchost", kSrc}, {"sourcehost", kSrc}, {"origh", kSrc}, {"idorigh", kSrc},
-      {"dst", kDst}, {"dest", kDst}, {"destination", kDst}, {"destinationip", kDst},
-      {"dstip", kDst}, {"dstaddr", kDst}, {"destip", kDst}, {"destaddr", kDst},
-      {"destinationaddress", kDst}, {"destinationaddr", kDst}, {"daddr", kDst},
-      {"dstaddress", kDst}, {"ipdst", kDst}, {"dstipaddr", kDst}, {"destinationipaddress", kDst},
-      {"serverip", kDst}, {"dsthost", kDst}, {"destinationhost", kDst}, {"resph", kDst},
+      {"src", kSrc},
+      {"source", kSrc},
+      {"sourceip", kSrc},
+      {"srcip", kSrc},
+      {"srcaddr", kSrc},
+      {"sourceaddress", kSrc},
+      {"sourceaddr", kSrc},
+      {"srcaddress", kSrc},
+      {"saddr", kSrc},
+      {"ipsrc", kSrc},
+      {"srcipaddr", kSrc},
+      {"sourceipaddress", kSrc},
+      {"clientip", kSrc},
+      {"srchost", kSrc},
+      {"sourcehost", kSrc},
+      {"origh", kSrc},
+      {"idorigh", kSrc},
+      {"dst", kDst},
+      {"dest", kDst},
+      {"destination", kDst},
+      {"destinationip", kDst},
+      {"dstip", kDst},
+      {"dstaddr", kDst},
+      {"destip", kDst},
+      {"destaddr", kDst},
+      {"destinationaddress", kDst},
+      {"destinationaddr", kDst},
+      {"daddr", kDst},
+      {"dstaddress", kDst},
+      {"ipdst", kDst},
+      {"dstipaddr", kDst},
+      {"destinationipaddress", kDst},
+      {"serverip", kDst},
+      {"dsthost", kDst},
+      {"destinationhost", kDst},
+      {"resph", kDst},
       {"idresph", kDst},
-      {"sport", kSport}, {"srcport", kSport}, {"sourceport", kSport}, {"spt", kSport},
-      {"srcpt", kSport}, {"clientport", kSport}, {"origp", kSport}, {"idorigp", kSport},
-      {"dport", kDport}, {"dstport", kDport}, {"destport", kDport}, {"destinationport", kDport},
-      {"dpt", kDport}, {"dstpt", kDport}, {"serverport", kDport}, {"respp", kDport},
+      {"sport", kSport},
+      {"srcport", kSport},
+      {"sourceport", kSport},
+      {"spt", kSport},
+      {"srcpt", kSport},
+      {"clientport", kSport},
+      {"origp", kSport},
+      {"idorigp", kSport},
+      {"dport", kDport},
+      {"dstport", kDport},
+      {"destport", kDport},
+      {"destinationport", kDport},
+      {"dpt", kDport},
+      {"dstpt", kDport},
+      {"serverport", kDport},
+      {"respp", kDport},
       {"idrespp", kDport},
-      {"proto", kProto}, {"protocol", kProto}, {"ipproto", kProto}, {"transport", kProto},
-      {"action", kAction}, {"disposition", kAction}, {"result", kAction}, {"verdict", kAction},
-      {"decision", kAction}, {"fwaction", kAction},
-      {"date", kDate}, {"day", kDate}, {"logdate", kDate},
-      {"time", kTime}, {"logtime", kTime},
-      {"timestamp", kDateTime}, {"datetime", kDateTime}, {"ts", kDateTime},
-      {"starttime", kDateTime}, {"start", kDateTime}, {"firstseen", kDateTime},
-      {"eventtime", kDateTime}, {"epoch", kDateTime}, {"unixtime", kDateTime},
-      {"epochtime", kDateTime}, {"timegenerated", kDateTime},
-      {"dur", kDuration}, {"duration", kDuration},
-      {"srcbytes", kSrcBytes}, {"totbytes", kTotBytes}, {"srcpkts", kSrcPkts},
+      {"proto", kProto},
+      {"protocol", kProto},
+      {"ipproto", kProto},
+      {"transport", kProto},
+      {"action", kAction},
+      {"disposition", kAction},
+      {"result", kAction},
+      {"verdict", kAction},
+      {"decision", kAction},
+      {"fwaction", kAction},
+      {"date", kDate},
+      {"day", kDate},
+      {"logdate", kDate},
+      {"time", kTime},
+      {"logtime", kTime},
+      {"timestamp", kDateTime},
+      {"datetime", kDateTime},
+      {"ts", kDateTime},
+      {"starttime", kDateTime},
+      {"start", kDateTime},
+      {"firstseen", kDateTime},
+      {"eventtime", kDateTime},
+      {"epoch", kDateTime},
+      {"unixtime", kDateTime},
+      {"epochtime", kDateTime},
+      {"timegenerated", kDateTime},
+      {"dur", kDuration},
+      {"duration", kDuration},
+      {"srcbytes", kSrcBytes},
+      {"totbytes", kTotBytes},
+      {"srcpkts", kSrcPkts},
       {"totpkts", kTotPkts},
   };
   for (const auto& e : kNames) {
@@ -160,8 +233,8 @@ bool detect_header(std::string_view line, Layout& out) {
   if (line.empty() || line.front() == '#') return false;
   Cells cells;
   int best = 0;
-  for (Dialect d : {Dialect{'|', true}, Dialect{',', false}, Dialect{'\t', false},
-                    Dialect{';', false}}) {
+  for (Dialect d :
+       {Dialect{'|', true}, Dialect{',', false}, Dialect{'\t', false}, Dialect{';', false}}) {
     if (d.markdown && line.find('|') == std::string_view::npos) continue;
     if (split_row(line, d, cells) != Split::ok || cells.n < 3) continue;
     Layout l;
@@ -188,8 +261,10 @@ bool is_separator_row(const Cells& cells) {
   bool dash = false;
   for (size_t i = 0; i < cells.n; ++i) {
     for (char ch : cells.c[i]) {
-      if (ch == '-') dash = true;
-      else if (ch != ':' && ch != ' ' && ch != '=' && ch != '+') return false;
+      if (ch == '-')
+        dash = true;
+      else if (ch != ':' && ch != ' ' && ch != '=' && ch != '+')
+        return false;
     }
   }
   return dash;
@@ -230,17 +305,17 @@ Port parse_port(std::string_view s, uint32_t& out) {
     std::string_view t = s;
     if (!fw::take_uint(t, out) || out > 65535) return Port::bad;
     return t.empty() || t.front() == ' ' || t.front() == '(' || t.front() == '/' ? Port::ok
-                                                                                : Port::bad;
+                                                                                 : Port::bad;
   }
   struct Service {
     std::string_view name;
     uint16_t port;
   };
   static constexpr Service kServices[] = {
-      {"http", 80},   {"https", 443},       {"domain", 53},      {"dns", 53},
-      {"ssh", 22},    {"telnet", 23},       {"smtp", 25},        {"ftp", 21},
-      {"ntp", 123},   {"snmp", 161},        {"netbios-ssn", 139}, {"microsoft-ds", 445},
-      {"pop3", 110},  {"imap", 143},        {"ldap", 389},       {"rdp", 3389},
+      {"http", 80},  {"https", 443}, {"domain", 53},       {"dns", 53},
+      {"ssh", 22},   {"telnet", 23}, {"smtp", 25},         {"ftp", 21},
+      {"ntp", 123},  {"snmp", 161},  {"netbios-ssn", 139}, {"microsoft-ds", 445},
+      {"pop3", 110}, {"imap", 143},  {"ldap", 389},        {"rdp", 3389},
   };
   for (const auto& e : kServices) {
     if (fw::iequals(s, e.name)) {
@@ -279,8 +354,8 @@ struct When {
   bool has_date = false, has_time = false, is_epoch = false;
   bool ambiguous = false;  // "p/q/yyyy" with both p and q <= 12
   int64_t year = 0;
-  int p = 0, q = 0;        // for ambiguous dates: first and second number
-  CivilStamp st;           // month/day (unless ambiguous), time, offset
+  int p = 0, q = 0;  // for ambiguous dates: first and second number
+  CivilStamp st;     // month/day (unless ambiguous), time, offset
   double epoch = 0;
 };
 
@@ -387,7 +462,8 @@ bool take_time(std::string_view& s, When& w) {
     st.hour = st.hour % 12 + (pm ? 12 : 0);
     t = u.substr(2);
   }
-  if (!t.empty() && t.front() == ' ' && t.size() > 1 && (t[1] == '+' || t[1] == '-' || t[1] == 'Z')) {
+  if (!t.empty() && t.front() == ' ' && t.size() > 1 &&
+      (t[1] == '+' || t[1] == '-' || t[1] == 'Z')) {
     t.remove_prefix(1);
   }
   if (!t.empty() && (t.front() == 'Z' || t.front() == '+' || t.front() == '-')) {
@@ -575,8 +651,7 @@ class TableReader {
     if (fw::is_icmp(c.ip_proto)) {
       // Tables put the ICMP type (Argus: code << 8 | type) where the source port would be.
       if (ps == Port::ok) {
-        fw::icmp_ports(c.ip_proto == kProtoIcmp6, sp & 0xff, (sp >> 8) & 0xff, c.orig_p,
-                       c.resp_p);
+        fw::icmp_ports(c.ip_proto == kProtoIcmp6, sp & 0xff, (sp >> 8) & 0xff, c.orig_p, c.resp_p);
       } else {
         c.orig_p = c.resp_p = 0;
       }

@@ -13,8 +13,21 @@ namespace callhome {
 namespace {
 
 enum Col : int {
-  kDate, kTime, kAction, kProtocol, kSrcIp, kDstIp, kSrcPort, kDstPort, kSize, kTcpFlags,
-  kIcmpType, kIcmpCode, kInfo, kPath, kColumns
+  kDate,
+  kTime,
+  kAction,
+  kProtocol,
+  kSrcIp,
+  kDstIp,
+  kSrcPort,
+  kDstPort,
+  kSize,
+  kTcpFlags,
+  kIcmpType,
+  kIcmpCode,
+  kInfo,
+  kPath,
+  kColumns
 };
 
 constexpr size_t kMaxFields = 32;
@@ -36,11 +49,10 @@ Layout default_layout() {
 
 bool parse_fields_header(std::string_view names, Layout& out) {
   static constexpr std::pair<std::string_view, Col> kNames[] = {
-      {"date", kDate},         {"time", kTime},         {"action", kAction},
-      {"protocol", kProtocol}, {"src-ip", kSrcIp},      {"dst-ip", kDstIp},
-      {"src-port", kSrcPort},  {"dst-port", kDstPort},  {"size", kSize},
-      {"tcpflags", kTcpFlags}, {"icmptype", kIcmpType}, {"icmpcode", kIcmpCode},
-      {"info", kInfo},         {"path", kPath},
+      {"date", kDate},    {"time", kTime},         {"action", kAction},     {"protocol", kProtocol},
+      {"src-ip", kSrcIp}, {"dst-ip", kDstIp},      {"src-port", kSrcPort},  {"dst-port", kDstPort},
+      {"size", kSize},    {"tcpflags", kTcpFlags}, {"icmptype", kIcmpType}, {"icmpcode", kIcmpCode},
+      {"info", kInfo},    {"path", kPath},
   };
   Layout l;
   l.at.fill(-1);
@@ -160,7 +172,8 @@ class WinFwReader {
     }
     if (action == "INFO-EVENTS-LOST") {
       report_.note(line_, offset_,
-                   "the firewall lost " + std::string(field(kInfo).empty() ? "some" : field(kInfo)) +
+                   "the firewall lost " +
+                       std::string(field(kInfo).empty() ? "some" : field(kInfo)) +
                        " events here (INFO-EVENTS-LOST): the log is incomplete");
       return;
     }
@@ -186,7 +199,8 @@ class WinFwReader {
         fw::icmp_ports(c.ip_proto == kProtoIcmp6, type, code, c.orig_p, c.resp_p);
       }
     } else if (!field(kSrcPort).empty() || !field(kDstPort).empty()) {
-      if (!fw::parse_uint(field(kSrcPort), c.orig_p) || !fw::parse_uint(field(kDstPort), c.resp_p)) {
+      if (!fw::parse_uint(field(kSrcPort), c.orig_p) ||
+          !fw::parse_uint(field(kDstPort), c.resp_p)) {
         return reject("src-port or dst-port is not a port number");
       }
     }

@@ -155,6 +155,27 @@ struct Record {
   std::string path;  // JSON "_path"
 };
 
+// zeek-cut and btest write a plain header row of field names instead of #fields: lower-case
+// names, tab-separated, at least two of them Zeek's, one of them naming a connection.
+bool is_zeek_header_row(std::string_view l) {
+  size_t known = 0;
+  bool conn_id = false;
+  for (;;) {
+    const size_t cut = l.find('\t');
+    const std::string_view name = l.substr(0, cut);
+    if (name.empty()) return false;
+    for (char c : name) {
+      if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '.')) return false;
+    }
+    const uint8_t f = field_of(name);
+    if (f != kIgnored) ++known;
+    conn_id |= f == kUid || f == kOrigH || f == kRespH || f == kConnState || f == kHistory;
+    if (cut == std::string_view::npos) break;
+    l.remove_prefix(cut + 1);
+  }
+  return known >= 2 && conn_id;
+}
+
 class ZeekReader {
  public:
   ZeekReader(const ReadContext& ctx, EventSink& sink, InputReport& report)
@@ -225,23 +246,6 @@ class ZeekReader {
     header_changed_ = true;
   }
 
-  // zeek-cut and btest write a plain header row of field names instead of #fields.
-  bool is_header_row(std::string_view l) const {
-    size_t known = 0;
-    for (;;) {
-      const size_t cut = l.find('\t');
-      const std::string_view name = l.substr(0, cut);
-      if (name.empty()) return false;
-      for (char c : name) {
-        if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '.')) return false;
-      }
-      if (field_of(name) != kIgnored) ++known;
-      if (cut == std::string_view::npos) break;
-      l.remove_prefix(cut + 1);
-    }
-    return known >= 2;
-  }
-
   void settle_header() {
     header_changed_ = false;
     std::bitset<kFieldCount> has;
@@ -260,7 +264,7 @@ class ZeekReader {
 
   void tsv_line(std::string_view l) {
     if (columns_.empty()) {
-      if (is_header_row(l)) {
+      if (is_zeek_header_row(l)) {
         sep_ = '\t';
         return set_columns(l);
       }
@@ -659,12 +663,7 @@ int sniff_zeek(std::string_view head) {
     if (line[0] == '#') continue;
     ++considered;
     if (looks_zeek_json(line)) ++json;
-    if (first_row && line.find('\t') != std::string_view::npos) {
-      // zeek-cut style: a header row of Zeek field names, "uid" or "id.orig_h" among them.
-      header_row = (line.starts_with("ts\t") || line.find("\tuid\t") != std::string_view::npos ||
-                    line.starts_with("uid\t")) &&
-                   line.find_first_of(" {\"") == std::string_view::npos;
-    }
+    if (first_row) header_row = is_zeek_header_row(line);
     first_row = false;
   }
   if (separator && fields) return 95;
@@ -674,7 +673,8 @@ int sniff_zeek(std::string_view head) {
     const double ratio = double(json) / double(considered);
     return ratio >= 0.5 ? int(ratio * 90) : int(ratio * 40);
   }
-  return header_row ? 60 : 0;
+  // Above a generic delimited-table reader: these names are Zeek's own.
+  return header_row ? 80 : 0;
 }
 
 void read_zeek(LineReader& lines, const ReadContext& ctx, EventSink& sink, InputReport& report) {

@@ -112,8 +112,9 @@ TEST(Asa, BuildTeardownPairsGiveDirectionDurationAndState) {
       line("13:12:51",
            "%ASA-6-302013: Built inbound TCP connection 11758 for outside:198.51.100.7/40000 "
            "(198.51.100.7/40000) to dmz:10.1.1.80/443 (203.0.113.80/443)") +
-      line("13:12:52", "%ASA-6-305011: Built dynamic TCP translation from inside:1.1.1.1/1 to "
-                       "outside:2.2.2.2/2") +
+      line("13:12:52",
+           "%ASA-6-305011: Built dynamic TCP translation from inside:1.1.1.1/1 to "
+           "outside:2.2.2.2/2") +
       line("13:14:52",
            "%ASA-6-302014: Teardown TCP connection 11758 for outside:198.51.100.7/40000 to "
            "dmz:10.1.1.80/443 duration 0:02:01 bytes 5120 TCP FINs") +
@@ -204,10 +205,12 @@ TEST(Asa, NotRecordsAndRejects) {
       line("13:00:03", "%ASA-4-106023: Deny tcp src outside:<script>/1 dst") +
       "%ASA-4-106023: Deny tcp src inside:10.0.0.1/1 dst outside:10.0.0.2/2 by access-group "
       "\"a\"\n" +
-      line("13:00:05", "%ASA-6-302013: Built sideways TCP connection 1 for a:1.1.1.1/1 to "
-                       "b:2.2.2.2/2") +
-      line("13:00:06", "\x1b[1m%ASA-4-106023: Deny tcp src inside:10.0.0.1/1 dst "
-                       "outside:10.0.0.2/70000 by access-group \"a\"") +
+      line("13:00:05",
+           "%ASA-6-302013: Built sideways TCP connection 1 for a:1.1.1.1/1 to "
+           "b:2.2.2.2/2") +
+      line("13:00:06",
+           "\x1b[1m%ASA-4-106023: Deny tcp src inside:10.0.0.1/1 dst "
+           "outside:10.0.0.2/70000 by access-group \"a\"") +
       line("13:00:07",
            "%PIX-4-106023: Deny tcp src inside:10.0.0.1/1 dst outside:10.0.0.2/2 by "
            "access-group \"<b>\"");
@@ -248,8 +251,8 @@ TEST(Asa, PendingStateIsBounded) {
   std::string text;
   text.reserve(200000 * 140);
   for (int i = 0; i < 200000; ++i) {
-    text += "Nov 17 13:12:50 fw %ASA-6-302013: Built outbound TCP connection " +
-            std::to_string(i) + " for outside:1.2.3.4/80 (1.2.3.4/80) to inside:10.0.0.1/" +
+    text += "Nov 17 13:12:50 fw %ASA-6-302013: Built outbound TCP connection " + std::to_string(i) +
+            " for outside:1.2.3.4/80 (1.2.3.4/80) to inside:10.0.0.1/" +
             std::to_string(1024 + i % 60000) + " (5.6.7.8/1)\n";
   }
   auto r = run(read_asa, text, fwtest::context(2006));

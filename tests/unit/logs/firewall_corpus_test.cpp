@@ -239,8 +239,8 @@ TEST(FirewallCorpus, LogstashPatternFixtures) {
     }
   }
   ASSERT_GT(messages, 30);
-  auto n = check("logstash-patterns-spec/{firewalls,shorewall}_spec (netfilter)", netfilter,
-                 "iptables");
+  auto n =
+      check("logstash-patterns-spec/{firewalls,shorewall}_spec (netfilter)", netfilter, "iptables");
   EXPECT_EQ(n.result.report.rejected, 0u);
   EXPECT_EQ(n.result.report.records, count_lines(netfilter));
   EXPECT_GE(n.result.report.records, 7u);

@@ -22,8 +22,10 @@ struct Reader {
 
 inline const std::vector<Reader>& firewall_readers() {
   static const std::vector<Reader> readers = {
-      {"iptables", sniff_iptables, read_iptables}, {"filterlog", sniff_filterlog, read_filterlog},
-      {"asa", sniff_asa, read_asa},                {"winfw", sniff_winfw, read_winfw},
+      {"iptables", sniff_iptables, read_iptables},
+      {"filterlog", sniff_filterlog, read_filterlog},
+      {"asa", sniff_asa, read_asa},
+      {"winfw", sniff_winfw, read_winfw},
       {"table", sniff_table, read_table},
   };
   return readers;

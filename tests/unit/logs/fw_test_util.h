@@ -45,11 +45,13 @@ inline ReadContext context(int year, const absl::TimeZone* tz = nullptr, uint32_
 
 // UNIX seconds of a UTC civil time.
 inline double utc(int y, int mo, int d, int h, int mi, int s) {
-  return double(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s),
-                                                    absl::UTCTimeZone())));
+  return double(absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), absl::UTCTimeZone())));
 }
 
-inline std::string addr(const Address& a) { return a.to_string(); }
+inline std::string addr(const Address& a) {
+  return a.to_string();
+}
 
 inline absl::TimeZone chicago() {
   absl::TimeZone tz;

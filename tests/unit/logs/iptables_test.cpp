@@ -167,8 +167,8 @@ TEST(Iptables, WrappersRfc5424JournalAndDmesg) {
   const std::string text =
       "<4>1 2006-11-17T13:12:50.5+01:00 gw kernel - - - [UFW BLOCK] " + fields + "\n" +
       "__CURSOR=s=1\n__REALTIME_TIMESTAMP=1163769170000000\n_TRANSPORT=kernel\n"
-      "MESSAGE=[UFW ALLOW] " + fields + "\n_HOSTNAME=gw\n\n" +
-      "[Fri Nov 17 13:12:50 2006] [UFW BLOCK] " + fields + "\n";
+      "MESSAGE=[UFW ALLOW] " +
+      fields + "\n_HOSTNAME=gw\n\n" + "[Fri Nov 17 13:12:50 2006] [UFW BLOCK] " + fields + "\n";
   auto r = run(read_iptables, text, fwtest::context(2006));
   EXPECT_EQ(r.report.rejected, 0u);
   ASSERT_EQ(r.conns.size(), 2u);  // once in journal export mode, the dmesg line is a field
@@ -221,8 +221,9 @@ TEST(Iptables, HostileBytesAndHugeLines) {
   const std::string ansi =
       "Nov 17 13:12:50 gw kernel: [\x1b[31mUFW BLOCK\x1b[0m] <script>alert(1)</script> IN=eth0 "
       "OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=40 PROTO=TCP SPT=1 DPT=2 SYN URGP=0\n";
-  const std::string nul = "Nov 17 13:12:50 gw kernel: \0\0 IN=eth0 OUT= SRC=10.0.0.1 "
-                          "DST=10.0.0.2 LEN=40 PROTO=UDP SPT=1 DPT=2\n"s;
+  const std::string nul =
+      "Nov 17 13:12:50 gw kernel: \0\0 IN=eth0 OUT= SRC=10.0.0.1 "
+      "DST=10.0.0.2 LEN=40 PROTO=UDP SPT=1 DPT=2\n"s;
   std::string junk(5000, '\0');
   for (size_t i = 0; i < junk.size(); ++i) junk[i] = char((i * 131 + 7) % 256);
   for (char& ch : junk) {
@@ -249,7 +250,8 @@ TEST(Iptables, SniffNeedsMostLinesToBeNetfilter) {
   EXPECT_EQ(sniff_iptables(kernlog + kSyn + "\n"), 60);  // a kern.log with some firewall lines
   std::string squid;
   for (int i = 0; i < 40; ++i) {
-    squid += "990049564.625 873 192.168.1.3 TCP_MISS/200 303 POST http://x/ - DIRECT/x text/plain\n";
+    squid +=
+        "990049564.625 873 192.168.1.3 TCP_MISS/200 303 POST http://x/ - DIRECT/x text/plain\n";
   }
   EXPECT_LE(sniff_iptables(squid + kSyn + "\n"), 10);  // one stray line among another format
   EXPECT_EQ(sniff_iptables(squid), 0);

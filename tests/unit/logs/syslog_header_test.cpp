@@ -198,7 +198,8 @@ TEST_F(SyslogHeaderTest, MissingYearIsInferredAndSaid) {
 TEST_F(SyslogHeaderTest, Rfc5424) {
   auto p = parse(
       "<134>1 2006-11-17T13:12:50.123+01:00 fw01 filterlog 72237 - "
-      "[meta sequenceId=\"1\" note=\"a \\] b\"][x y=\"z\"] \xEF\xBB\xBF" "5,,,1000,em0");
+      "[meta sequenceId=\"1\" note=\"a \\] b\"][x y=\"z\"] \xEF\xBB\xBF"
+      "5,,,1000,em0");
   ASSERT_EQ(p.result, R::message);
   EXPECT_NEAR(p.line.ts, utc(2006, 11, 17, 12, 12, 50) + 0.123, 1e-6);
   EXPECT_EQ(p.line.host, "fw01");
@@ -279,8 +280,8 @@ TEST_F(SyslogHeaderTest, JournalExport) {
 TEST_F(SyslogHeaderTest, RejectsWhatIsNotAHeader) {
   for (std::string_view bad :
        {"", "hello world", "Feb 30 12:00:00 h k: m", "Nov 17 25:00:00 h k: m",
-        "Nov 17 13:61:00 h k: m", "Foo 17 13:12:50 h k: m", "Nov 17 13:12", "<999>Nov",
-        "<13>", "990049564.625 873 192.168.1.3 TCP_MISS/200 303 POST http://x/ -",
+        "Nov 17 13:61:00 h k: m", "Foo 17 13:12:50 h k: m", "Nov 17 13:12", "<999>Nov", "<13>",
+        "990049564.625 873 192.168.1.3 TCP_MISS/200 303 POST http://x/ -",
         "2006-13-17T13:12:50Z h k: m", "\x01\x02\xff\xfe", "Nov\x00 17 13:12:50 h k: m"}) {
     auto p = parse(bad);
     if (bad.starts_with("990049564")) {

@@ -102,8 +102,7 @@ TEST(Table, AmbiguousDatesWaitForTheFileToTell) {
   EXPECT_EQ(r.report.problems[0].ref, 7u);
 
   // Nothing tells: month/day, and the report says so.
-  auto us = run(read_table,
-                "date,time,src,dst\n05/06/2007,10:00:00,10.0.0.1,10.0.0.2\n",
+  auto us = run(read_table, "date,time,src,dst\n05/06/2007,10:00:00,10.0.0.1,10.0.0.2\n",
                 fwtest::context(0));
   ASSERT_EQ(us.conns.size(), 1u);
   EXPECT_EQ(us.conns[0].ts, utc(2007, 5, 6, 10, 0, 0));
@@ -153,7 +152,8 @@ TEST(Table, HostileCellsAndBadRows) {
       "10.0.0.1,10.0.0.2,1,2,yesterday,drop\n"
       "10.0.0.1,10.0.0.2,1,2,2006-02-30 13:12:50,drop\n"
       "\"10.0.0.1,10.0.0.2,1,2,2006-11-17 13:12:50,drop\n" +  // never closes
-      std::string(70000, 'x') + "\n"
+      std::string(70000, 'x') +
+      "\n"
       "\0\0\0\n"s;
   auto r = run(read_table, text, fwtest::context(0));
   ASSERT_EQ(r.conns.size(), 1u);
@@ -166,9 +166,9 @@ TEST(Table, HostileCellsAndBadRows) {
 }
 
 TEST(Table, SniffNeedsHeaderAndAParsableRow) {
-  EXPECT_EQ(sniff_table("src,dst,sport\n"), 0);                  // no data row
-  EXPECT_EQ(sniff_table("src,dst,sport\nfoo,bar,1\n"), 0);       // addresses do not parse
-  EXPECT_EQ(sniff_table("a,b,c\n10.0.0.1,10.0.0.2,3\n"), 0);     // no address columns
+  EXPECT_EQ(sniff_table("src,dst,sport\n"), 0);               // no data row
+  EXPECT_EQ(sniff_table("src,dst,sport\nfoo,bar,1\n"), 0);    // addresses do not parse
+  EXPECT_EQ(sniff_table("a,b,c\n10.0.0.1,10.0.0.2,3\n"), 0);  // no address columns
   EXPECT_GE(sniff_table("src,dst,sport\n10.0.0.1,10.0.0.2,3\n"), 60);
   EXPECT_EQ(sniff_table("#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\n"
                         "1331901000.000000\tCHhAvVGS1DHFjwGM9\t192.168.202.79\t50465\t"

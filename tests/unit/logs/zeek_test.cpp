@@ -284,7 +284,8 @@ TEST(ZeekReader, Sniffer) {
   EXPECT_EQ(sniff_zeek(header("conn", kConnFields)), 95);
   EXPECT_EQ(sniff_zeek("\t#separator \\x09\n#set_separator\t,\n#fields\tts\tuid\n"), 95);
   EXPECT_EQ(sniff_zeek(R"({"ts":1.0,"uid":"C","id.orig_h":"1.2.3.4"})"), 85);
-  EXPECT_EQ(sniff_zeek("ts\tuid\tid.orig_h\n1.0\tC\t1.2.3.4\n"), 60);
+  EXPECT_EQ(sniff_zeek("ts\tuid\tid.orig_h\n1.0\tC\t1.2.3.4\n"), 80);  // zeek-cut
+  EXPECT_EQ(sniff_zeek("ts\tsrc\tdst\n1.0\t1.2.3.4\t5.6.7.8\n"), 0);   // any TSV
   EXPECT_EQ(sniff_zeek(R"({"timestamp":"x","event_type":"flow","ts":1,"uid":"x"})"), 0);
   EXPECT_EQ(sniff_zeek("ts,uid,id.orig_h\n"), 0);
   EXPECT_EQ(sniff_zeek(""), 0);
