@@ -119,6 +119,37 @@ struct Rhythm {
   double period_median = 0, period_q1 = 0, period_q3 = 0;  // burst start to burst start
 };
 
+// Groups attempts into bursts cut at pauses longer than `cut` seconds; false with fewer than
+// three bursts.
+bool group_bursts(std::span<const uint32_t> ts, uint32_t cut, Rhythm& y) {
+  std::vector<double> starts = {double(ts[0])}, sizes, periods;
+  size_t size = 1;
+  for (size_t i = 1; i < ts.size(); ++i) {
+    if (ts[i] - ts[i - 1] > cut) {
+      periods.push_back(ts[i] - starts.back());
+      starts.push_back(ts[i]);
+      sizes.push_back(double(size));
+      size = 0;
+    }
+    ++size;
+  }
+  sizes.push_back(double(size));
+  y.bursts = starts.size();
+  if (y.bursts < 3) return false;
+  std::sort(sizes.begin(), sizes.end());
+  std::sort(periods.begin(), periods.end());
+  const auto sq = *beacon::quartiles_sorted(sizes);
+  const auto pq = *beacon::quartiles_sorted(periods);
+  y.size_median = sq.q2;
+  y.size_q1 = sq.q1;
+  y.size_q3 = sq.q3;
+  y.period_median = pq.q2;
+  y.period_q1 = pq.q1;
+  y.period_q3 = pq.q3;
+  y.bursty = y.size_median >= 2;
+  return true;
+}
+
 Rhythm rhythm_of(std::span<const uint32_t> ts, const PairScore& r) {
   Rhythm y;
   y.mad = r.ts.mad;
@@ -132,33 +163,23 @@ Rhythm rhythm_of(std::span<const uint32_t> ts, const PairScore& r) {
   }
   y.median = interval_median(ts);
   if (y.mode > 5) return y;
-  // Attempts seconds apart: cut at pauses of more than 10 s.
-  std::vector<double> starts = {double(ts[0])}, sizes, periods;
-  size_t size = 1;
-  for (size_t i = 1; i < ts.size(); ++i) {
-    if (ts[i] - ts[i - 1] > 10) {
-      periods.push_back(ts[i] - starts.back());
-      starts.push_back(ts[i]);
-      sizes.push_back(double(size));
-      size = 0;
-    }
-    ++size;
+  // Attempts seconds apart: cut at pauses of more than 10 s. A retry session may itself pause
+  // (Case 2: 5 tries, 18 s, 14 tries, then an hour): when burst starts alternate between short
+  // and long gaps, the sessions are cut at pauses of more than two minutes instead.
+  if (!group_bursts(ts, 10, y)) return y;
+  if (y.period_q3 > 4 * y.period_q1) {
+    Rhythm sessions = y;
+    if (group_bursts(ts, 120, sessions) && sessions.size_median >= 2) y = sessions;
   }
-  sizes.push_back(double(size));
-  y.bursts = starts.size();
-  if (y.bursts < 3) return y;
-  std::sort(sizes.begin(), sizes.end());
-  std::sort(periods.begin(), periods.end());
-  const auto sq = *beacon::quartiles_sorted(sizes);
-  const auto pq = *beacon::quartiles_sorted(periods);
-  y.size_median = sq.q2;
-  y.size_q1 = sq.q1;
-  y.size_q3 = sq.q3;
-  y.period_median = pq.q2;
-  y.period_q1 = pq.q1;
-  y.period_q3 = pq.q3;
-  y.bursty = y.size_median >= 2;
   return y;
+}
+
+// A retry loop on a schedule: most attempts fail, in bursts whose starts keep a steady period
+// (quartiles within a quarter of the median). RITA scores single connections, so such loops can
+// fall under its threshold while being exactly what a person looks for (Case 2).
+bool retry_schedule(const Rhythm& y, size_t failed, size_t n) {
+  return failed * 2 > n && y.bursty && y.bursts >= 4 && y.period_median >= 60 &&
+         y.period_q3 - y.period_q1 <= 0.25 * y.period_median;
 }
 
 }  // namespace
@@ -449,10 +470,15 @@ BeaconDetector::Scored BeaconDetector::pick_window(const Pair& p,
     }
     beacon::PairScore r = beacon::score_pair(ts, bytes, win.min, win.max, opt_.params);
     if (r.verdict == Verdict::strobe) s.strobe = true;
-    if (r.verdict != Verdict::scored || r.score < opt_.min_score) continue;
+    if (r.verdict != Verdict::scored) continue;
+    const bool schedule_only = r.score < opt_.min_score;
+    if (schedule_only) {
+      const size_t failed = size_t(std::count_if(lo, hi, [](const Entry& e) { return e.failed; }));
+      if (!retry_schedule(rhythm_of(ts, r), failed, ts.size())) continue;
+    }
     // RITA's MAD term alone: a typical deviation above half the interval is no schedule.
     const double m = interval_median(ts);
-    if ((m - r.ts.mad) / m < opt_.min_ts_mad_score) {
+    if (!schedule_only && (m - r.ts.mad) / m < opt_.min_ts_mad_score) {
       s.irregular = true;
       continue;
     }
@@ -461,6 +487,7 @@ BeaconDetector::Scored BeaconDetector::pick_window(const Pair& p,
     s.lo = size_t(lo - p.entries.begin());
     s.hi = size_t(hi - p.entries.begin());
     s.reportable = true;
+    s.schedule_only = schedule_only;
     break;
   }
   return s;
@@ -580,7 +607,7 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
   const bool retry = failed * 2 > n;
 
   f.kind = "beacon";
-  f.severity = severity_of(r.category);
+  f.severity = s.schedule_only ? Severity::low : severity_of(r.category);
   f.first_ts = ts.front();
   f.last_ts = ts.back();
   f.attributes = {{"dst", dst},
@@ -605,6 +632,7 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
                   {"hourly", r.hist.hist.bins}};
   std::vector<uint16_t> ports(p.ports.begin(), p.ports.begin() + p.n_ports);
   f.attributes["ports"] = ports;
+  if (p.n_samples > 0) f.attributes["proto"] = transport_name(p.samples[0].proto);
   if (ports.size() == 1 && !p.more_ports && proxy.empty()) f.attributes["dst_port"] = ports[0];
   if (!proxy.empty()) f.attributes["proxy"] = proxy;
   if (p.kind != Kind::ip && !p.addrs.empty()) {
@@ -646,6 +674,12 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
       r.score, r.ts.score, r.ds.score, r.dur.score, r.hist.score, beacon::to_string(r.category),
       r.threat, opt_.params.thresholds.base, opt_.params.thresholds.low, opt_.params.thresholds.med,
       opt_.params.thresholds.high));
+  if (s.schedule_only) {
+    f.notes.push_back(fmt::format(
+        "under RITA's reporting threshold ({}), reported as a retry loop on a schedule: {} "
+        "bursts, one every {:.0f} s",
+        opt_.min_score, y.bursts, y.period_median));
+  }
   if (zero_bytes == n) {
     f.notes.push_back(
         "no sizes in this evidence (or empty attempts): RITA scores all-zero sizes 0.5");

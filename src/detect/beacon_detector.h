@@ -114,6 +114,7 @@ class BeaconDetector : public Detector {
     bool reportable = false;
     bool irregular = false;  // scored high enough but failed min_ts_mad_score
     bool strobe = false;
+    bool schedule_only = false;  // under RITA's threshold, reported as a scheduled retry loop
   };
   Pair* pair_for(Kind kind, const Address& host, const Address& dst, uint16_t port,
                  const std::string* name);

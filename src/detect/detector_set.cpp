@@ -5,16 +5,17 @@
 #include "detect/beacon_detector.h"
 #include "detect/fan_in_detector.h"
 #include "detect/flood_detector.h"
-#include "detect/off_hours_detector.h"
 #include "detect/icmp_sweep_detector.h"
 #include "detect/ids_alert_detector.h"
+#include "detect/known_services.h"
+#include "detect/off_hours_detector.h"
 #include "detect/port_fallback_detector.h"
 #include "detect/scan_detector.h"
 #include "detect/sequential_ports_detector.h"
 
 namespace callhome {
 
-DetectorSet::DetectorSet(const DetectorConfig& config) {
+DetectorSet::DetectorSet(const DetectorConfig& config) : lookup_(config.lookup) {
   ScanOptions scan;
   scan.internal = config.internal;
   add(std::make_unique<ScanDetector>(scan));
@@ -51,6 +52,7 @@ void DetectorSet::add(std::unique_ptr<Detector> d) {
 std::vector<Finding> DetectorSet::finish() {
   std::vector<Finding> all;
   for (auto& d : detectors_) d->finish(all);
+  if (lookup_) explain_known_periodic(all, *lookup_);
   std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.first_ts != b.first_ts) return a.first_ts < b.first_ts;

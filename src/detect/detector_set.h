@@ -17,8 +17,8 @@ namespace callhome {
 
 struct DetectorConfig {
   NetworkSet internal = NetworkSet::private_ranges();
-  std::vector<ProxyEndpoint> proxies;           // the site's sanctioned way out, if any
-  const DestinationLookup* lookup = nullptr;    // organisations, for fan-in and proxy bypass
+  std::vector<ProxyEndpoint> proxies;         // the site's sanctioned way out, if any
+  const DestinationLookup* lookup = nullptr;  // organisations, for fan-in and proxy bypass
   // The unattended window containing a time, if any (site schedule); empty: no schedule.
   std::function<std::optional<std::string>(double)> unattended;
 };
@@ -33,6 +33,7 @@ class DetectorSet : public FanOutSink {
 
  private:
   std::vector<std::unique_ptr<Detector>> detectors_;
+  const DestinationLookup* lookup_;
 };
 
 }  // namespace callhome

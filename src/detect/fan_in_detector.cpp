@@ -7,6 +7,9 @@
 #include "detect/attempt.h"
 
 namespace callhome {
+namespace {
+constexpr size_t kSamplesPerHost = 5;
+}  // namespace
 
 std::string FanInDetector::group_of(const Address& dst) {
   auto it = org_cache_.find(dst);
@@ -25,12 +28,13 @@ void FanInDetector::on_connection(const Connection& c) {
   if (!opt_.internal.contains(c.orig_h) || opt_.internal.contains(c.resp_h)) return;
   if (opt_.unsuccessful_only && !unsuccessful(outcome_of(c))) return;
   Group& g = groups_[{group_of(c.resp_h), c.resp_p}];
-  if (g.hosts.size() < 10000 || g.hosts.contains(c.orig_h)) ++g.hosts[c.orig_h];
+  if (g.hosts.size() >= 10000 && !g.hosts.contains(c.orig_h)) return;
+  Member& m = g.hosts[c.orig_h];
+  if (m.attempts++ == 0 || c.ts < m.first) m.first = c.ts;
+  m.last = std::max(m.last, c.ts);
   if (g.destinations.size() < 1000) g.destinations.insert(c.resp_h);
-  if (g.first == 0 || c.ts < g.first) g.first = c.ts;
-  g.last = std::max(g.last, c.ts);
-  if (g.samples.size() < Finding::kMaxEvidence) {
-    g.samples.push_back(
+  if (m.samples.size() < kSamplesPerHost) {
+    m.samples.push_back(
         {c.first, fmt::format("{} to {}:{} ({})", c.orig_h.to_string(), c.resp_h.to_string(),
                               c.resp_p, describe(outcome_of(c)))});
   }
@@ -45,18 +49,16 @@ void FanInDetector::finish(std::vector<Finding>& out) {
     for (const auto& d : g.destinations) {
       if (dsts.size() < 20) dsts.push_back(d.to_string());
     }
-    for (const auto& [h, n] : g.hosts) {
+    for (const auto& [h, m] : g.hosts) {
       Finding f;
       f.kind = "fan_in";
       f.host = h;
-      f.first_ts = g.first;
-      f.last_ts = g.last;
+      f.first_ts = m.first;
+      f.last_ts = m.last;
       f.severity = Severity::low;
-      for (const auto& s : g.samples) {
-        if (s.what.rfind(h.to_string() + " ", 0) == 0) f.evidence.push_back(s);
-      }
-      f.attributes = {{"org", key.first},       {"port", key.second}, {"hosts", g.hosts.size()},
-                      {"host_list", host_list}, {"attempts", n},      {"sample_targets", dsts}};
+      f.evidence = m.samples;
+      f.attributes = {{"org", key.first},       {"port", key.second},     {"hosts", g.hosts.size()},
+                      {"host_list", host_list}, {"attempts", m.attempts}, {"sample_targets", dsts}};
       f.summary = fmt::format(
           "{} internal hosts, {} among them, fail to reach {} on port {}: look for the software "
           "they share",

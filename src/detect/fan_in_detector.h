@@ -6,9 +6,9 @@
 #include <set>
 #include <vector>
 
+#include "core/destination_lookup.h"
 #include "core/network.h"
 #include "detect/finding.h"
-#include "core/destination_lookup.h"
 
 namespace callhome {
 
@@ -27,11 +27,14 @@ class FanInDetector : public Detector {
   void finish(std::vector<Finding>& out) override;
 
  private:
-  struct Group {
-    std::map<Address, uint64_t> hosts;  // attempts per host
-    std::set<Address> destinations;
+  struct Member {
+    uint64_t attempts = 0;
     double first = 0, last = 0;
-    std::vector<EvidenceRef> samples;
+    std::vector<EvidenceRef> samples;  // this host's first few attempts
+  };
+  struct Group {
+    std::map<Address, Member> hosts;
+    std::set<Address> destinations;
   };
   std::string group_of(const Address& dst);
   FanInOptions opt_;

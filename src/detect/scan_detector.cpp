@@ -43,17 +43,98 @@ void ScanDetector::on_connection(const Connection& c) {
   h.attempts.push_back({c.ts, c.resp_h, c.resp_p, c.ip_proto, outcome, packets, c.first});
 }
 
+namespace {
+
+// A client retrying one server pool every hour makes the same low-severity "scan" each time:
+// one finding that says how often, not one per hour.
+void merge_repeated_pool_scans(std::vector<Finding>& fs) {
+  const auto repeatable = [](const Finding& f) {
+    return f.severity == Severity::low && f.attributes.value("scan_type", "") == "horizontal";
+  };
+  std::vector<Finding> out;
+  std::vector<bool> used(fs.size(), false);
+  for (size_t i = 0; i < fs.size(); ++i) {
+    if (used[i]) continue;
+    std::vector<size_t> group = {i};
+    if (repeatable(fs[i])) {
+      for (size_t j = i + 1; j < fs.size(); ++j) {
+        if (!used[j] && repeatable(fs[j]) && fs[j].kind == fs[i].kind &&
+            fs[j].attributes["proto"] == fs[i].attributes["proto"] &&
+            fs[j].attributes["port"] == fs[i].attributes["port"]) {
+          group.push_back(j);
+          used[j] = true;
+        }
+      }
+    }
+    if (group.size() == 1) {
+      out.push_back(std::move(fs[i]));
+      continue;
+    }
+    Finding m = fs[i];
+    std::set<std::string> targets;
+    std::set<std::string> networks;
+    size_t attempts = 0, packets = 0, answered = 0, max_targets = 0;
+    m.evidence.clear();
+    const size_t per_episode = std::max<size_t>(1, Finding::kMaxEvidence / group.size());
+    for (size_t k : group) {
+      const Finding& f = fs[k];
+      m.first_ts = std::min(m.first_ts, f.first_ts);
+      m.last_ts = std::max(m.last_ts, f.last_ts);
+      attempts += f.attributes["attempts"].get<size_t>();
+      packets += f.attributes["packets"].get<size_t>();
+      answered += f.attributes["answered"].get<size_t>();
+      max_targets = std::max(max_targets, f.attributes["targets"].get<size_t>());
+      for (const auto& t : f.attributes["sample_targets"]) {
+        targets.insert(t.get<std::string>());
+        if (auto a = Address::parse(t.get<std::string>())) networks.insert(network_label(*a));
+      }
+      for (size_t e = 0; e < f.evidence.size() && e < per_episode; ++e) {
+        m.cite(f.evidence[e].prov, f.evidence[e].what);
+      }
+    }
+    auto& at = m.attributes;
+    at["episodes"] = group.size();
+    at["attempts"] = attempts;
+    at["packets"] = packets;
+    at["answered"] = answered;
+    at["targets"] = std::max(max_targets, targets.size());
+    at["networks"] = networks.size();
+    at["duration_s"] = m.last_ts - m.first_ts;
+    nlohmann::json sample = nlohmann::json::array();
+    for (const auto& t : targets) {
+      if (sample.size() >= 20) break;
+      sample.push_back(t);
+    }
+    at["sample_targets"] = sample;
+    m.summary = fmt::format(
+        "{} tried {}/{} on {} hosts of one pool ({} network(s)) in {} separate episodes ({} "
+        "attempts, {} answered): a client failing to reach a server pool, not a sweep; find the "
+        "program retrying",
+        m.host.to_string(), at["proto"].get<std::string>(), at["port"].get<int>(),
+        at["targets"].get<size_t>(), networks.size(), group.size(), attempts, answered);
+    m.notes.push_back(
+        fmt::format("{} episodes of the same pattern merged into one finding", group.size()));
+    out.push_back(std::move(m));
+  }
+  fs = std::move(out);
+}
+
+}  // namespace
+
 void ScanDetector::finish(std::vector<Finding>& out) {
   for (auto& [host, h] : hosts_) {
     auto& a = h.attempts;
     std::sort(a.begin(), a.end(), [](const Attempt& x, const Attempt& y) { return x.ts < y.ts; });
+    std::vector<Finding> mine;
     size_t begin = 0;
     for (size_t i = 1; i <= a.size(); ++i) {
       if (i == a.size() || a[i].ts - a[i - 1].ts > opt_.episode_gap) {
-        analyse_episode(host, a, begin, i, out);
+        analyse_episode(host, a, begin, i, mine);
         begin = i;
       }
     }
+    merge_repeated_pool_scans(mine);
+    for (auto& f : mine) out.push_back(std::move(f));
   }
 }
 

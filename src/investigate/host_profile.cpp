@@ -30,8 +30,9 @@ std::vector<Address> addresses_of(const Finding& f) {
     if (auto a = Address::parse(s)) out.push_back(*a);
   };
   if (f.attributes.contains("dst")) take(f.attributes["dst"]);
-  if (f.attributes.contains("sample_targets")) {
-    for (const auto& t : f.attributes["sample_targets"]) take(t);
+  for (const char* key : {"sample_targets", "servers"}) {
+    if (!f.attributes.contains(key)) continue;
+    for (const auto& t : f.attributes[key]) take(t);
   }
   return out;
 }
@@ -72,6 +73,11 @@ HostProfile profile_host(const Address& host, const std::vector<const Finding*>&
   std::set<Address> seen;
   for (const Finding* f : findings) {
     const auto& a = f->attributes;
+    if (a.contains("known_service")) {
+      // Explained already (time, DNS, an update service): it says nothing about the rest.
+      p.benign_periodic = true;
+      continue;
+    }
     const uint8_t proto = a.contains("proto") && a["proto"] == "udp" ? 17 : 6;
     for (uint16_t port : ports_of(*f)) {
       PortInfo info = lookup.port(port, proto);
@@ -140,7 +146,7 @@ HostProfile profile_host(const Address& host, const std::vector<const Finding*>&
     }
   }
   p.update_destinations = destinations > 0 && update_like * 2 > destinations;
-  p.benign_periodic = p.beacon_success && p.update_destinations;
+  p.benign_periodic = p.benign_periodic || (p.beacon_success && p.update_destinations);
   return p;
 }
 

@@ -75,6 +75,9 @@ std::vector<Scorer> score_hypotheses(const HostProfile& p) {
   if (!p.update_destinations && !p.blocked_web) {
     upd.minus(1, "no blocked web traffic to update or CDN services");
   }
+  if (!p.blocked_web && !p.proxy_bypass && !p.retry_loop) {
+    upd.minus(1.5, "nothing blocked, retried or going around a proxy");
+  }
 
   Scorer& c2 = make("malware_c2_beacon");
   if (p.beacon_success) {
@@ -104,7 +107,13 @@ std::vector<Scorer> score_hypotheses(const HostProfile& p) {
   if (!p.internal_scan) worm.minus(1, "no scanning of internal hosts");
 
   Scorer& benign = make("benign_periodic_service");
-  if (p.benign_periodic) benign.plus(2, "periodic traffic to a known service (" + orgs + ")");
+  if (p.benign_periodic) {
+    benign.plus(2, "periodic traffic to a known service" +
+                       (orgs.empty() ? std::string() : " (" + orgs + ")"));
+  }
+  if (p.beacon_success && !p.update_destinations) {
+    benign.minus(1.5, "also checks in regularly with a service nobody recognises");
+  }
   if (p.blocked_web || p.retry_loop) benign.minus(2, "its attempts fail or are blocked");
 
   Scorer& misconf = make("misconfiguration");

@@ -1,6 +1,7 @@
 #include "logs/table_reader.h"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <string>
 #include <vector>
@@ -227,6 +228,26 @@ struct Layout {
 };
 
 // A header row: at least three cells, a source and a destination column.
+// An export with no action column may say above its header what it holds ("Firewall log
+// (blocked, newest first)"); one decision word, and only one kind, makes every row that.
+Action action_in_title(std::string_view line) {
+  if (line.size() > 200) return Action::unknown;
+  Action found = Action::unknown;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && !std::isalpha(static_cast<unsigned char>(line[i]))) ++i;
+    size_t e = i;
+    while (e < line.size() && std::isalpha(static_cast<unsigned char>(line[e]))) ++e;
+    const Action a = fw::action_from_word(line.substr(i, e - i));
+    if (a != Action::unknown) {
+      if (found != Action::unknown && found != a) return Action::unknown;
+      found = a;
+    }
+    i = e;
+  }
+  return found;
+}
+
 bool detect_header(std::string_view line, Layout& out) {
   if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // spreadsheet BOM
   line = fw::trim(line);
@@ -579,6 +600,14 @@ class TableReader {
       if (!have_header_) {
         if (detect_header(line, layout_)) {
           have_header_ = true;
+          if (layout_.col[kAction] < 0 && title_action_ != Action::unknown) {
+            report_.note(title_line_, 0,
+                         std::string("no action column: every row read as ") +
+                             to_string(title_action_) + ", as the title line here says");
+          }
+        } else if (title_action_ == Action::unknown &&
+                   (title_action_ = action_in_title(line)) != Action::unknown) {
+          title_line_ = n;
         } else if (++preamble_ > 20 && !header_noted_) {
           header_noted_ = true;
           report_.note(0, 0, "no header row with source and destination address columns");
@@ -664,6 +693,8 @@ class TableReader {
       size_t e = 0;
       while (e < a.size() && a[e] != ' ' && a[e] != '-' && a[e] != '_') ++e;
       c.action = fw::action_from_word(a.substr(0, e));
+    } else {
+      c.action = title_action_;
     }
     if (layout_.col[kDuration] >= 0) {
       const std::string_view d = fw::trim(cell(kDuration));
@@ -786,6 +817,8 @@ class TableReader {
   Layout layout_;
   bool have_header_ = false, header_noted_ = false;
   int preamble_ = 0;
+  Action title_action_ = Action::unknown;  // "Firewall log (blocked ...)" above the header
+  uint64_t title_line_ = 0;
   Cells cells_;
   uint64_t line_ = 0, offset_ = 0;
   uint64_t non_ip_ = 0, first_non_ip_ = 0;

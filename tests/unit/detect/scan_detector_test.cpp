@@ -67,6 +67,32 @@ TEST(ScanDetector, Case2BlockedRetriesToOneCdnRangeAreNotAMediumScan) {
   }
 }
 
+TEST(ScanDetector, HourlyRetriesOfOnePoolAreOneFindingThatCountsTheEpisodes) {
+  ScanDetector d;
+  for (int hour = 0; hour < 6; ++hour) {
+    double t = 2000 + 3600.0 * hour;
+    for (int i = 0; i < 19; ++i) {
+      std::string dst = "72.246.53." + std::to_string(80 + (hour + i) % 17);
+      d.on_connection(
+          attempt("192.168.0.13", dst.c_str(), 80, t, ConnState::none, Action::blocked));
+      t += 1.0;
+    }
+  }
+  d.on_connection(attempt("192.168.0.13", "8.8.8.8", 53, 90000, ConnState::S0));
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  const Finding& f = out[0];
+  EXPECT_EQ(f.severity, Severity::low);
+  EXPECT_EQ(f.attributes["episodes"], 6);
+  EXPECT_EQ(f.attributes["attempts"], 6 * 19);
+  EXPECT_EQ(f.attributes["targets"], 17);
+  EXPECT_DOUBLE_EQ(f.first_ts, 2000);
+  EXPECT_DOUBLE_EQ(f.last_ts, 2000 + 3600.0 * 5 + 18);
+  EXPECT_NE(f.summary.find("6 separate episodes"), std::string::npos) << f.summary;
+  EXPECT_EQ(f.evidence.size(), 6u * (Finding::kMaxEvidence / 6));
+}
+
 TEST(ScanDetector, OrdinaryBrowsingIsNotAScan) {
   ScanDetector d;
   for (int i = 0; i < 40; ++i) {

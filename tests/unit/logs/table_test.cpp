@@ -32,8 +32,10 @@ TEST(Table, Case2ExportInSiteZone) {
   ASSERT_EQ(r.conns.size(), 4u);
   EXPECT_EQ(r.report.records, 4u);
   EXPECT_EQ(r.report.rejected, 1u);  // the narrative row
-  ASSERT_EQ(r.report.problems.size(), 1u);
-  EXPECT_EQ(r.report.problems[0].ref, 7u);
+  ASSERT_EQ(r.report.problems.size(), 2u);
+  EXPECT_EQ(r.report.problems[0].ref, 1u);  // the title line the verdict is taken from
+  EXPECT_NE(r.report.problems[0].what.find("read as blocked"), std::string::npos);
+  EXPECT_EQ(r.report.problems[1].ref, 7u);
   const Connection& c = r.conns[0];
   EXPECT_EQ(c.ts, utc(2006, 11, 17, 19, 12, 50));
   EXPECT_EQ(addr(c.orig_h), "192.168.0.13");
@@ -41,12 +43,28 @@ TEST(Table, Case2ExportInSiteZone) {
   EXPECT_EQ(addr(c.resp_h), "72.246.53.81");
   EXPECT_EQ(c.resp_p, 80);
   EXPECT_EQ(c.ip_proto, kProtoTcp);
-  EXPECT_EQ(c.action, Action::unknown);  // the table itself has no verdict column
+  EXPECT_EQ(c.action, Action::blocked);  // no verdict column, but the title says "blocked"
   EXPECT_FALSE(c.has_counts);
   EXPECT_EQ(c.first, (Provenance{5, 5}));
   EXPECT_EQ(r.conns[3].first.ref, 9u);
   EXPECT_EQ(r.conns[3].ts, utc(2006, 11, 17, 19, 12, 22));
   EXPECT_GE(sniff_table(kCase2), 60);
+}
+
+TEST(Table, TitleGivesTheVerdictOnlyWhenItNamesOne) {
+  const absl::TimeZone chicago = fwtest::chicago();
+  const std::string rows = kCase2.substr(kCase2.find("\n\n"));
+  auto untitled = run(read_table, rows, fwtest::context(0, &chicago, 5));
+  ASSERT_EQ(untitled.conns.size(), 4u);
+  EXPECT_EQ(untitled.conns[0].action, Action::unknown);
+  auto mixed =
+      run(read_table, "Allowed and denied connections" + rows, fwtest::context(0, &chicago, 5));
+  ASSERT_EQ(mixed.conns.size(), 4u);
+  EXPECT_EQ(mixed.conns[0].action, Action::unknown);
+  auto allowed =
+      run(read_table, "Accepted traffic, 17 Nov" + rows, fwtest::context(0, &chicago, 5));
+  ASSERT_EQ(allowed.conns.size(), 4u);
+  EXPECT_EQ(allowed.conns[3].action, Action::allowed);
 }
 
 TEST(Table, CsvQuotingActionsAndHostPortCells) {
