@@ -22,9 +22,20 @@ void PortFallbackDetector::on_connection(const Connection& c) {
   }
 }
 
+namespace {
+constexpr size_t kMaxFallbackPorts = 8;
+}  // namespace
+
 void PortFallbackDetector::finish(std::vector<Finding>& out) {
   for (auto& [key, v] : pairs_) {
     std::sort(v.begin(), v.end(), [](const Attempt& a, const Attempt& b) { return a.ts < b.ts; });
+    std::vector<uint16_t> distinct;
+    for (const Attempt& a : v) distinct.push_back(a.port);
+    std::sort(distinct.begin(), distinct.end());
+    if (size_t(std::unique(distinct.begin(), distinct.end()) - distinct.begin()) >
+        kMaxFallbackPorts) {
+      continue;  // a port scan of this destination: the scan detector reports it
+    }
     // Walk the attempts: a fallback sequence starts with a failure and continues while new
     // ports are tried within the window of the previous attempt.
     size_t i = 0;
@@ -48,7 +59,11 @@ void PortFallbackDetector::finish(std::vector<Finding>& out) {
           break;
         }
       }
-      if (ports.size() >= 2) {
+      // Falling back means looking for a way out: a later port must be one a firewall lets
+      // through (Case 1: 1214, then 80, then 8080). A P2P client trying a peer's other random
+      // port is not that, and a dozen ports on one host is a vertical scan, reported as one.
+      const bool way_out = std::any_of(ports.begin() + 1, ports.end(), is_common_client_port);
+      if (ports.size() >= 2 && ports.size() <= kMaxFallbackPorts && way_out) {
         Finding f;
         f.kind = "port_fallback";
         f.host = key.host;

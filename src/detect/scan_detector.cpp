@@ -48,8 +48,17 @@ namespace {
 // A client retrying one server pool every hour makes the same low-severity "scan" each time:
 // one finding that says how often, not one per hour.
 void merge_repeated_pool_scans(std::vector<Finding>& fs) {
+  // Low horizontal sweeps of one port, and vertical scans of one host however slow.
   const auto repeatable = [](const Finding& f) {
-    return f.severity == Severity::low && f.attributes.value("scan_type", "") == "horizontal";
+    const std::string type = f.attributes.value("scan_type", "");
+    return (f.severity == Severity::low && type == "horizontal") || type == "vertical";
+  };
+  const auto same = [](const Finding& a, const Finding& b) {
+    const std::string type = a.attributes.value("scan_type", "");
+    return b.kind == a.kind && b.attributes.value("scan_type", "") == type &&
+           (type == "vertical" ? b.attributes["dst"] == a.attributes["dst"]
+                               : b.attributes["proto"] == a.attributes["proto"] &&
+                                     b.attributes["port"] == a.attributes["port"]);
   };
   std::vector<Finding> out;
   std::vector<bool> used(fs.size(), false);
@@ -58,9 +67,7 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
     std::vector<size_t> group = {i};
     if (repeatable(fs[i])) {
       for (size_t j = i + 1; j < fs.size(); ++j) {
-        if (!used[j] && repeatable(fs[j]) && fs[j].kind == fs[i].kind &&
-            fs[j].attributes["proto"] == fs[i].attributes["proto"] &&
-            fs[j].attributes["port"] == fs[i].attributes["port"]) {
+        if (!used[j] && repeatable(fs[j]) && same(fs[i], fs[j])) {
           group.push_back(j);
           used[j] = true;
         }
@@ -73,7 +80,8 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
     Finding m = fs[i];
     std::set<std::string> targets;
     std::set<std::string> networks;
-    size_t attempts = 0, packets = 0, answered = 0, max_targets = 0;
+    size_t attempts = 0, packets = 0, answered = 0, max_targets = 0, min_ports = SIZE_MAX,
+           max_ports = 0;
     m.evidence.clear();
     const size_t per_episode = std::max<size_t>(1, Finding::kMaxEvidence / group.size());
     for (size_t k : group) {
@@ -84,7 +92,9 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
       packets += f.attributes["packets"].get<size_t>();
       answered += f.attributes["answered"].get<size_t>();
       max_targets = std::max(max_targets, f.attributes["targets"].get<size_t>());
-      for (const auto& t : f.attributes["sample_targets"]) {
+      min_ports = std::min(min_ports, f.attributes["ports"].get<size_t>());
+      max_ports = std::max(max_ports, f.attributes["ports"].get<size_t>());
+      for (const auto& t : f.attributes.value("sample_targets", nlohmann::json::array())) {
         targets.insert(t.get<std::string>());
         if (auto a = Address::parse(t.get<std::string>())) networks.insert(network_label(*a));
       }
@@ -94,6 +104,22 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
     }
     auto& at = m.attributes;
     at["episodes"] = group.size();
+    if (at["scan_type"] == "vertical") {
+      at["attempts"] = attempts;
+      at["packets"] = packets;
+      at["answered"] = answered;
+      at["ports"] = max_ports;
+      at["duration_s"] = m.last_ts - m.first_ts;
+      m.summary = fmt::format(
+          "{} probed {} to {} ports per episode on {} in {} episodes over {:.0f} s ({} attempts, "
+          "{} answered): a slow scan of one host; find the program sending them",
+          m.host.to_string(), min_ports, max_ports, at["dst"].get<std::string>(), group.size(),
+          m.last_ts - m.first_ts, attempts, answered);
+      m.notes.push_back(
+          fmt::format("{} episodes of the same scan merged into one finding", group.size()));
+      out.push_back(std::move(m));
+      continue;
+    }
     at["attempts"] = attempts;
     at["packets"] = packets;
     at["answered"] = answered;

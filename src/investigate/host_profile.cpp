@@ -12,6 +12,12 @@ bool is_update_category(const std::string& c) {
   return c == "cdn" || c == "update_service" || c == "antivirus" || c == "os_vendor";
 }
 
+// Services a worm breaks into: remote logins, Windows sharing, databases, device management.
+bool is_exploit_target(const std::string& category) {
+  return category == "remote_access" || category == "windows_networking" ||
+         category == "database" || category == "management";
+}
+
 bool is_web_port(uint16_t p) {
   return p == 80 || p == 443 || p == 8080 || p == 3128;
 }
@@ -96,7 +102,18 @@ HostProfile profile_host(const Address& host, const std::vector<const Finding*>&
         add_unique(p.p2p_names, d.names.empty() ? d.org : d.names.front());
       }
     }
-    if (f->kind == "outbound_scan") {
+    if (f->kind == "outbound_scan" && a.value("scan_type", "") == "vertical") {
+      p.vertical_scan_text = f->summary;
+    } else if (f->kind == "outbound_scan") {
+      if (a.contains("port") && a["port"].is_number_integer()) {
+        const uint16_t port = a["port"].get<uint16_t>();
+        const PortInfo info = lookup.port(port, proto);
+        if (is_exploit_target(info.category) && json_number(a, "targets") >= 10) {
+          add_unique(p.service_scan_ports,
+                     fmt::format("{}/{}{}", port, proto == 17 ? "udp" : "tcp",
+                                 info.service.empty() ? "" : " (" + info.service + ")"));
+        }
+      }
       p.scan_targets = std::max<size_t>(p.scan_targets, size_t(json_number(a, "targets")));
       p.scan_networks = std::max<size_t>(p.scan_networks, size_t(json_number(a, "networks")));
       double d = json_number(a, "duration_s");

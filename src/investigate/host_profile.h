@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "detect/finding.h"
 #include "core/destination_lookup.h"
+#include "detect/finding.h"
 
 namespace callhome {
 
@@ -17,6 +17,10 @@ struct HostProfile {
   std::vector<std::string> p2p_ports;  // "1214/tcp (fasttrack)"
   std::vector<std::string> p2p_names;  // P2P vendors among the other ends
   size_t scan_targets = 0, scan_networks = 0;
+  // Ports of remotely reachable services swept across many hosts ("23/tcp (telnet)"): what
+  // self-spreading malware looks for.
+  std::vector<std::string> service_scan_ports;
+  std::string vertical_scan_text;  // many ports on one host: someone mapping services
   bool icmp_probe = false;
   bool fallback = false;
   std::string fallback_text;

@@ -49,7 +49,8 @@ std::vector<Scorer> score_hypotheses(const HostProfile& p) {
     p2p.plus(2.5, "attempts on P2P ports (" + join(p.p2p_ports, ", ") + ")");
   }
   if (!p.p2p_names.empty()) p2p.plus(2, "talked to P2P vendors (" + join(p.p2p_names, ", ") + ")");
-  if (p.scan_networks >= 5) {
+  const bool p2p_seen = !p.p2p_ports.empty() || !p.p2p_names.empty();
+  if (p.scan_networks >= 5 && p2p_seen) {
     p2p.plus(1.5, fmt::format("probed {} hosts in {} unrelated networks, as a P2P client looking "
                               "for peers does",
                               p.scan_targets, p.scan_networks));
@@ -59,7 +60,7 @@ std::vector<Scorer> score_hypotheses(const HostProfile& p) {
   if (p.update_destinations && p.p2p_ports.empty() && p.p2p_names.empty()) {
     p2p.minus(1.5, "destinations are update or CDN services (" + orgs + ")");
   }
-  if (p.p2p_ports.empty() && p.p2p_names.empty()) p2p.minus(1, "no P2P port or P2P vendor seen");
+  if (!p2p_seen) p2p.minus(1, "no P2P port or P2P vendor seen");
 
   Scorer& upd = make("update_agent_proxy_bypass");
   if (p.update_destinations) upd.plus(2, "destinations are update or CDN services (" + orgs + ")");
@@ -104,7 +105,25 @@ std::vector<Scorer> score_hypotheses(const HostProfile& p) {
 
   Scorer& worm = make("worm_propagation");
   if (p.internal_scan) worm.plus(3, "scans internal hosts (" + p.internal_scan_text + ")");
-  if (!p.internal_scan) worm.minus(1, "no scanning of internal hosts");
+  if (!p.service_scan_ports.empty()) {
+    worm.plus(2.5, "sweeps many hosts for services it could break into (" +
+                       join(p.service_scan_ports, ", ") +
+                       "), as self-spreading malware (Mirai, WannaCry) does");
+  }
+  if (!p.internal_scan && p.service_scan_ports.empty()) {
+    worm.minus(1, "no sweep of internal hosts or of remotely exploitable services");
+  }
+  if (p2p_seen) worm.minus(1, "P2P clients sweep for peers too");
+
+  Scorer& scanning = make("scanning_tool");
+  if (!p.vertical_scan_text.empty()) {
+    scanning.plus(3, "probes many ports of one host, as nmap does (" + p.vertical_scan_text + ")");
+  }
+  if (p.scan_targets > 0 && !p2p_seen && p.service_scan_ports.empty()) {
+    scanning.plus(1, fmt::format("sweeps {} hosts on one port", p.scan_targets));
+  }
+  if (p.scan_targets == 0 && p.vertical_scan_text.empty()) scanning.minus(2, "no scan");
+  if (p2p_seen) scanning.minus(1, "P2P ports or vendors explain the sweep");
 
   Scorer& benign = make("benign_periodic_service");
   if (p.benign_periodic) {
@@ -165,6 +184,15 @@ std::vector<std::string> actions_for(const std::string& top, const HostProfile& 
     a.push_back(
         fmt::format("Isolate {} and the hosts it reached; patch the exploited service", host));
     a.push_back("Block the scanned port between internal segments until the hosts are clean");
+  } else if (top == "scanning_tool") {
+    a.push_back(fmt::format(
+        "Find who ran the scan on {} (logged-in users, processes such as nmap or masscan) and "
+        "whether it was authorised",
+        host));
+    a.push_back(fmt::format(
+        "If nobody authorised it, treat {} as compromised: isolate it and preserve disk and "
+        "memory images",
+        host));
   } else if (top == "benign_periodic_service") {
     a.push_back("Document the service as expected and exclude it from future alerts");
   } else if (top == "misconfiguration") {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "core/destination_lookup.h"
 #include "core/network.h"
 #include "detect/finding.h"
-#include "core/destination_lookup.h"
 
 namespace callhome {
 

@@ -34,12 +34,35 @@ TEST(PortFallback, NoFailureMeansNoFallback) {
 TEST(PortFallback, GivingUpIsReportedWithoutASucceededPort) {
   PortFallbackDetector d;
   d.on_connection(conn("10.1.1.1", 1, "203.0.113.9", 6346, 1, ConnState::S0));
-  d.on_connection(conn("10.1.1.1", 2, "203.0.113.9", 6347, 2, ConnState::S0));
+  d.on_connection(conn("10.1.1.1", 2, "203.0.113.9", 80, 2, ConnState::S0));
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(out[0].attributes["succeeded_port"].is_null());
   EXPECT_EQ(out[0].severity, Severity::medium);
+}
+
+TEST(PortFallback, AnotherUnusualPortIsNoWayOut) {
+  PortFallbackDetector d;  // a P2P client trying a peer's second listening port
+  d.on_connection(conn("10.0.2.15", 1, "113.252.86.162", 54958, 1, ConnState::S0));
+  d.on_connection(conn("10.0.2.15", 2, "113.252.86.162", 9239, 2, ConnState::SF));
+  std::vector<Finding> out;
+  d.finish(out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(PortFallback, ManyPortsOnOneHostAreAScanNotAFallback) {
+  PortFallbackDetector d;
+  uint16_t ports[] = {5900, 21, 3389, 53, 8888, 1720, 995, 3306, 8080, 1025, 113, 22};
+  double t = 1;
+  for (uint16_t p : ports) {
+    d.on_connection(conn("192.168.1.9", 40000, "45.33.32.156", p, t, ConnState::REJ));
+    t += 0.01;
+  }
+  d.on_connection(conn("192.168.1.9", 40001, "45.33.32.156", 80, t, ConnState::SF));
+  std::vector<Finding> out;
+  d.finish(out);
+  EXPECT_TRUE(out.empty());
 }
 
 }  // namespace
