@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/input_runner.h"
+#include "cli/progress.h"
 #include "core/fanout_sink.h"
 #include "detect/detector_set.h"
 #include "enrich/enricher.h"
@@ -66,7 +67,8 @@ void print_problems(const InputReport& r) {
 
 // Reads every input into `sink`; returns the exit status the spec asks for (0, or 2 when no
 // input could be used at all).
-int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& reports) {
+int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& reports,
+             ProgressLine& progress) {
   std::vector<std::string> errors;
   auto files = expand_inputs(args.inputs, errors);
   for (const auto& e : errors) std::fprintf(stderr, "callhome: %s\n", term_escape(e).c_str());
@@ -76,10 +78,13 @@ int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& 
   options.year = args.year;
   options.local_nets = args.internal;
   options.tz = args.tz;
+  options.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   size_t usable = 0;
   for (const auto& path : files) {
     InputReport report;
+    progress.start(reports.size(), files.size(), path);
     bool ok = run_input(path, uint32_t(reports.size()), options, sink, report);
+    progress.clear();
     print_problems(report);
     if (ok) ++usable;
     reports.push_back(std::move(report));
@@ -99,7 +104,8 @@ int run_conn(const CommonArgs& args, bool json, bool stats) {
   ConnLogWriter writer(stdout, json ? ConnLogWriter::Format::json : ConnLogWriter::Format::tsv,
                        NetworkSet::private_ranges());
   std::vector<InputReport> reports;
-  int status = read_all(args, writer, reports);
+  ProgressLine progress(ProgressLine::stderr_is_terminal());
+  int status = read_all(args, writer, reports, progress);
   writer.finish();
   if (stats) {
     for (const auto& r : reports) {
@@ -116,9 +122,9 @@ int run_conn(const CommonArgs& args, bool json, bool stats) {
 }
 
 struct AnalyzeArgs {
-  std::string json_path;  // --json FILE or "-"
-  std::string out_dir;    // -o DIR
-  std::string site;       // --site FILE.toml
+  std::string json_path;       // --json FILE or "-"
+  std::string out_dir;         // -o DIR
+  std::string site;            // --site FILE.toml
   std::string asn_db, geo_db;  // MaxMind DB files
 };
 
@@ -186,14 +192,17 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   }
 
   std::vector<InputReport> reports;
-  int status = read_all(args, sink, reports);
+  ProgressLine progress(ProgressLine::stderr_is_terminal());
+  int status = read_all(args, sink, reports, progress);
   if (status != 0) return status;
+  progress.stage("running the detectors and weighing the explanations");
   std::vector<Finding> findings = detectors.finish();
   InvestigationContext ctx(enricher);
   ctx.internal = site.internal();
   if (!site.proxies().empty()) ctx.proxy = site.proxies().front().text;
   std::vector<Incident> incidents = investigate(findings, ctx);
 
+  progress.clear();
   std::string text = render_text_report(reports, findings, incidents);
   text += "\nHosts calling out\n" + summary.render_text(20);
   const auto doc = findings_document(reports, findings, incidents);
@@ -259,8 +268,9 @@ int run_cli(int argc, char** argv) {
   auto* analyze = app.add_subcommand("analyze", "rank the hosts calling out, with evidence");
   add_common(analyze, analyze_args);
   analyze->add_option("--json", aa.json_path, "write the findings document to FILE (- for stdout)");
-  analyze->add_option("--site", aa.site, "site profile (TOML): internal networks, time zone, proxy, "
-                                         "business hours and idle windows");
+  analyze->add_option("--site", aa.site,
+                      "site profile (TOML): internal networks, time zone, proxy, "
+                      "business hours and idle windows");
   analyze->add_option("--asn-db", aa.asn_db, "MaxMind DB with autonomous systems (GeoLite2-ASN)");
   analyze->add_option("--geo-db", aa.geo_db, "MaxMind DB with countries (GeoLite2-Country)");
   analyze->add_option(

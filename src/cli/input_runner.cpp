@@ -115,6 +115,12 @@ bool run_input(const std::string& path, uint32_t index, const RunOptions& option
   std::string error;
   ByteSource::Options bopt;
   bopt.hash = options.hash;
+  uint64_t size = 0;
+  if (options.progress) {
+    std::error_code ec;
+    size = std::filesystem::file_size(path, ec);
+    bopt.on_read = [&](uint64_t done) { options.progress(done, size); };
+  }
   auto src = ByteSource::open(path, &error, bopt);
   if (!src) {
     report.note(0, 0, error);

@@ -4,6 +4,7 @@
 
 #include <absl/time/time.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct RunOptions {
   int year = 0;
   std::string forced_format;  // --format; empty = detect
   bool hash = true;
+  std::function<void(uint64_t done, uint64_t total)> progress;  // bytes of the file read
 };
 
 // Expands directories (recursively, in name order) into files; unreadable paths go to

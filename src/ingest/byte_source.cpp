@@ -102,6 +102,8 @@ size_t ByteSource::read_raw(uint8_t* dst, size_t max) {
     if (memory_pos_ == memory_.size()) raw_eof_ = true;
   }
   if (sha_ && got) EVP_DigestUpdate(sha_ctx(sha_), dst, got);
+  raw_read_ += got;
+  if (options_.on_read && got) options_.on_read(raw_read_);
   return got;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ class ByteSource {
     bool hash = true;                // compute the SHA-256 of the file as stored
     bool decompress = true;          // gunzip when the file starts with the gzip magic
     size_t chunk = size_t(4) << 20;  // bytes per read() of the file
+    // Told the bytes of the file read so far after every read() (progress display).
+    std::function<void(uint64_t)> on_read;
   };
 
   // nullptr with *error set ("cannot open: No such file or directory") on failure.
@@ -67,6 +70,7 @@ class ByteSource {
   size_t memory_pos_ = 0;
   bool raw_eof_ = false;
   uint64_t file_size_ = 0;
+  uint64_t raw_read_ = 0;
   Options options_;
   std::vector<uint8_t> buf_;
   size_t begin_ = 0, end_ = 0;

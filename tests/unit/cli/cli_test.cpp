@@ -122,3 +122,41 @@ TEST(Cli, AnalyzeWritesTheFindingsDocumentAndReportFolder) {
 }
 
 }  // namespace
+
+namespace {
+
+// Progress goes to a terminal only: through a pseudo-terminal (script(1)) the line appears and is
+// erased again; into a pipe nothing of it is written.
+TEST(Cli, ProgressOnlyWhenStandardErrorIsATerminal) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "script(1) from bsdutils is needed to give the command a terminal";
+  }
+  const std::string cmd = std::string(CALLHOME_BINARY) + " analyze " + kExample + " >/dev/null";
+  FILE* p = popen(("script -qec '" + cmd + "' /dev/null").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string tty;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) tty.append(buf, n);
+  EXPECT_EQ(pclose(p), 0);
+  EXPECT_NE(tty.find("\r\033[Kcallhome: [1/1] "), std::string::npos) << tty;
+  EXPECT_NE(tty.find("running the detectors"), std::string::npos) << tty;
+  EXPECT_EQ(tty.substr(tty.size() - 4), "\r\033[K") << "the line is erased at the end";
+
+  // Standard error alone into the pipe: the warning about the missing input shows (so the pipe
+  // does get standard error), progress must not.
+  p = popen((std::string(CALLHOME_BINARY) + " analyze " + kExample +
+             " /nonexistent/input.pcap 2>&1 >/dev/null")
+                .c_str(),
+            "r");
+  ASSERT_NE(p, nullptr);
+  std::string piped;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) piped.append(buf, n);
+  EXPECT_EQ(pclose(p), 0);
+  EXPECT_NE(piped.find("could not be used"), std::string::npos) << piped;
+  EXPECT_EQ(piped.find("\033[K"), std::string::npos) << piped;
+  EXPECT_EQ(piped.find("[1/1]"), std::string::npos) << piped;
+  EXPECT_EQ(piped.find("running the detectors"), std::string::npos) << piped;
+}
+
+}  // namespace
