@@ -115,16 +115,14 @@ bool run_input(const std::string& path, uint32_t index, const RunOptions& option
   std::string error;
   ByteSource::Options bopt;
   bopt.hash = options.hash;
-  uint64_t size = 0;
-  if (options.progress) {
-    std::error_code ec;
-    size = std::filesystem::file_size(path, ec);
-    bopt.on_read = [&](uint64_t done) { options.progress(done, size); };
-  }
   auto src = ByteSource::open(path, &error, bopt);
   if (!src) {
     report.note(0, 0, error);
     return false;
+  }
+  if (options.progress) {
+    src->on_read(
+        [&options, size = src->file_size()](uint64_t done) { options.progress(done, size); });
   }
   report.bytes = src->file_size();
   src->ensure(64 * 1024);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/address.h"
@@ -25,11 +26,19 @@ struct PortInfo {
   std::string description;
 };
 
+struct NameInfo {
+  std::string org;       // "StreamCast Networks" or empty
+  std::string category;  // p2p_vendor, update_service, dyndns, ... or empty
+  std::string description;
+};
+
 class DestinationLookup {
  public:
   virtual ~DestinationLookup() = default;
   virtual DestinationInfo destination(const Address& a) const = 0;
   virtual PortInfo port(uint16_t port, uint8_t ip_proto) const = 0;
+  // Who is behind a host name (the longest known domain suffix); empty when unknown.
+  virtual NameInfo name(std::string_view) const { return {}; }
 };
 
 // Knows nothing: the analysis still runs, without organisations.

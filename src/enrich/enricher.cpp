@@ -194,6 +194,11 @@ const DomainEntry* Enricher::domain(std::string_view host) const {
   return domains_.match(host);
 }
 
+NameInfo Enricher::name(std::string_view host) const {
+  const DomainEntry* d = domains_.match(host);
+  return d ? NameInfo{d->organisation, d->category, d->description} : NameInfo{};
+}
+
 DestinationInfo Enricher::destination(const Address& a) const {
   OwnerInfo o = owner(a);
   DestinationInfo d;

@@ -71,6 +71,7 @@ class Enricher : public DestinationLookup {
   // what the network is (cdn).
   DestinationInfo destination(const Address& a) const override;
   PortInfo port(uint16_t port, uint8_t ip_proto) const override;
+  NameInfo name(std::string_view host) const override;
 
   // Credits the report must print for the data used (CC BY 4.0 requires it).
   std::vector<std::string> attributions() const;

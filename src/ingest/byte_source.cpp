@@ -103,7 +103,7 @@ size_t ByteSource::read_raw(uint8_t* dst, size_t max) {
   }
   if (sha_ && got) EVP_DigestUpdate(sha_ctx(sha_), dst, got);
   raw_read_ += got;
-  if (options_.on_read && got) options_.on_read(raw_read_);
+  if (on_read_ && got) on_read_(raw_read_);
   return got;
 }
 

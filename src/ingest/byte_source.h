@@ -17,8 +17,6 @@ class ByteSource {
     bool hash = true;                // compute the SHA-256 of the file as stored
     bool decompress = true;          // gunzip when the file starts with the gzip magic
     size_t chunk = size_t(4) << 20;  // bytes per read() of the file
-    // Told the bytes of the file read so far after every read() (progress display).
-    std::function<void(uint64_t)> on_read;
   };
 
   // nullptr with *error set ("cannot open: No such file or directory") on failure.
@@ -50,6 +48,8 @@ class ByteSource {
   uint64_t offset() const { return offset_; }  // stream offset of data()
   bool at_end() { return ensure(1) == 0; }
 
+  // Told the bytes of the file read so far after every later read() (progress display).
+  void on_read(std::function<void(uint64_t)> f) { on_read_ = std::move(f); }
   bool compressed() const { return gzip_ != nullptr; }
   uint64_t file_size() const { return file_size_; }
   // Why the stream ended early ("gzip data truncated", "read error: ..."); empty if it did not.
@@ -71,6 +71,7 @@ class ByteSource {
   bool raw_eof_ = false;
   uint64_t file_size_ = 0;
   uint64_t raw_read_ = 0;
+  std::function<void(uint64_t)> on_read_;
   Options options_;
   std::vector<uint8_t> buf_;
   size_t begin_ = 0, end_ = 0;

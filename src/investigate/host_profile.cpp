@@ -158,6 +158,10 @@ HostProfile profile_host(const Address& host, const std::vector<const Finding*>&
       p.max_rate = std::max(p.max_rate, json_number(a, "pps"));
     } else if (f->kind == "ids_alert") {
       p.ids_alerts = true;
+    } else if (f->kind == "vendor_contact" && a.value("category", "") == "p2p_vendor") {
+      for (const auto& n : a.value("names", nlohmann::json::array())) {
+        add_unique(p.p2p_names, n.value("name", std::string()));
+      }
     } else if (f->kind == "off_hours") {
       p.off_hours = true;
     }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -133,8 +134,25 @@ TEST_F(Scenarios, Case1DayTheUnattendedScanIsOneFindingAndP2P) {
   ASSERT_EQ(idle.size(), 1u);  // 1:58 PM on a Wednesday, inside the idle window
   EXPECT_NE(idle[0]["attributes"]["window"].get<std::string>().find("idle"), std::string::npos);
 
+  // The proxy log names the application: StreamCast's site, and WildTangent's updater POST.
+  std::map<std::string, json> contacts;
+  for (const auto& f : findings(doc, "192.168.1.3", "vendor_contact")) {
+    contacts[f["attributes"]["category"]] = f;
+  }
+  ASSERT_TRUE(contacts.contains("p2p_vendor"));
+  EXPECT_EQ(contacts["p2p_vendor"]["attributes"]["names"][0]["name"],
+            "musiccity.streamcastnetworks.com");
+  EXPECT_EQ(contacts["p2p_vendor"]["attributes"]["failed"], 1);  // musiccity.com, 503
+  ASSERT_TRUE(contacts.contains("bundled_software"));
+  EXPECT_EQ(contacts["bundled_software"]["attributes"]["methods"], json::array({"POST"}));
+  const json& cited = contacts["bundled_software"]["evidence"][0];
+  EXPECT_EQ(doc["inputs"][cited["input"].get<int>()]["format"], "squid");
+  EXPECT_EQ(cited["ref"], "line 5");
+
   const json inc = incident(doc, "192.168.1.3");
   EXPECT_EQ(top(inc), "p2p_file_sharing");
+  EXPECT_NE(inc["hypotheses"][0]["explanation"].get<std::string>().find("musiccity"),
+            std::string::npos);
   EXPECT_GE(rank(inc["severity"]), rank("high"));
   EXPECT_EQ(doc["incidents"][0]["host"], "192.168.1.3");  // ranked first
   // Must not: the PC that only browsed through the proxy in the evening.

@@ -1,0 +1,114 @@
+#include "detect/vendor_contact_detector.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace callhome {
+namespace {
+
+constexpr size_t kMaxNames = 20;
+constexpr size_t kMaxCachedNames = 100000;
+
+struct CategoryInfo {
+  const char* category;
+  const char* what;  // "names of P2P vendors"
+  Severity severity;
+};
+
+// The categories that say something about the program behind the traffic. CDNs, update and
+// antivirus services are everywhere and are weighed elsewhere.
+constexpr CategoryInfo kCategories[] = {
+    {"p2p_vendor", "P2P software vendors", Severity::low},
+    {"bundled_software", "bundled or adware software", Severity::low},
+    {"dyndns", "dynamic DNS services", Severity::low},
+    {"anonymizer", "anonymisers", Severity::medium},
+    {"paste_site", "paste sites", Severity::low},
+};
+
+const CategoryInfo* interesting(const std::string& category) {
+  for (const auto& c : kCategories) {
+    if (category == c.category) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void VendorContactDetector::seen(const Address& client, const std::string& name, double ts,
+                                 const char* via, const std::string& method, bool failed,
+                                 Provenance prov, const std::string& what) {
+  if (name.empty() || !internal_.contains(client)) return;
+  auto it = cache_.find(name);
+  if (it == cache_.end()) {
+    if (cache_.size() >= kMaxCachedNames) cache_.clear();
+    it = cache_.emplace(name, lookup_.name(name)).first;
+  }
+  const NameInfo& info = it->second;
+  if (!interesting(info.category)) return;
+  Group& g = groups_[{client, info.category}];
+  if (g.requests++ == 0 || ts < g.first) g.first = ts;
+  g.last = std::max(g.last, ts);
+  g.failed += failed;
+  if (g.names.size() < kMaxNames || g.names.contains(name)) ++g.names[name];
+  if (!info.org.empty()) g.orgs.insert(info.org);
+  g.via.insert(via);
+  if (!method.empty()) g.methods.insert(method);
+  if (g.description.empty()) g.description = info.description;
+  if (g.samples.size() < Finding::kMaxEvidence) g.samples.push_back({prov, what});
+}
+
+void VendorContactDetector::on_http(const HttpEvent& e) {
+  const bool failed = e.action == Action::blocked || e.status >= 500 || e.status == 0;
+  const char* via = e.via_proxy ? "proxy" : "http";
+  seen(e.client, e.host, e.ts, via, e.method, failed, e.prov,
+       fmt::format("{} {} {}{}", e.via_proxy ? "proxy request" : "http request", e.method, e.url,
+                   e.status ? fmt::format(" ({})", e.status) : std::string()));
+}
+
+void VendorContactDetector::on_dns(const DnsEvent& e) {
+  seen(e.client, e.query, e.ts, "dns", "", e.rcode == "NXDOMAIN", e.prov,
+       fmt::format("dns query {}{}", e.query, e.rcode.empty() ? "" : " (" + e.rcode + ")"));
+}
+
+void VendorContactDetector::on_name(const NameEvent& e) {
+  seen(e.client, e.name, e.ts, e.source == "tls_sni" ? "tls" : "http", "", false, e.prov,
+       fmt::format("{} {} on {}:{}", e.source, e.name, e.server.to_string(), e.server_port));
+}
+
+void VendorContactDetector::finish(std::vector<Finding>& out) {
+  for (const auto& [key, g] : groups_) {
+    const CategoryInfo* c = interesting(key.second);
+    Finding f;
+    f.kind = "vendor_contact";
+    f.host = key.first;
+    f.severity = c->severity;
+    f.first_ts = g.first;
+    f.last_ts = g.last;
+    f.evidence = g.samples;
+    std::vector<std::pair<uint64_t, std::string>> ranked;
+    for (const auto& [n, count] : g.names) ranked.push_back({count, n});
+    std::sort(ranked.begin(), ranked.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    nlohmann::json names = nlohmann::json::array();
+    std::string listed;
+    for (const auto& [count, n] : ranked) {
+      names.push_back({{"name", n}, {"requests", count}});
+      if (names.size() <= 3) listed += (listed.empty() ? "" : ", ") + n;
+    }
+    if (ranked.size() > 3) listed += ", ...";
+    f.attributes = {{"category", key.second}, {"names", names},     {"orgs", g.orgs},
+                    {"requests", g.requests}, {"failed", g.failed}, {"via", g.via},
+                    {"methods", g.methods}};
+    std::string via;
+    for (const auto& v : g.via) via += (via.empty() ? "" : ", ") + v;
+    f.summary = fmt::format(
+        "{} asked {} time(s) for {} name(s) of {} ({}) through {}{}: the program behind them is "
+        "likely theirs ({})",
+        key.first.to_string(), g.requests, g.names.size(), c->what, listed, via,
+        g.failed ? fmt::format(", {} failed", g.failed) : std::string(), g.description);
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace callhome
