@@ -79,15 +79,37 @@ int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& 
   options.local_nets = args.internal;
   options.tz = args.tz;
   options.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
+  options.defer_yearless = options.year == 0;
   size_t usable = 0;
-  for (const auto& path : files) {
-    InputReport report;
-    progress.start(reports.size(), files.size(), path);
-    bool ok = run_input(path, uint32_t(reports.size()), options, sink, report);
+  reports.resize(files.size());
+  std::vector<size_t> yearless;
+  const auto read_one = [&](size_t i) {
+    progress.start(i, files.size(), files[i]);
+    InputReport& report = reports[i];
+    report = InputReport{};
+    const InputResult r = run_input(files[i], uint32_t(i), options, sink, report);
     progress.clear();
+    if (r == InputResult::needs_year) {
+      yearless.push_back(i);
+      return;
+    }
     print_problems(report);
-    if (ok) ++usable;
-    reports.push_back(std::move(report));
+    usable += r == InputResult::read;
+  };
+  for (size_t i = 0; i < files.size(); ++i) read_one(i);
+  if (!yearless.empty()) {
+    // Syslog lines carry no year: the other inputs' timestamps tell it best.
+    double latest = 0;
+    for (const auto& r : reports) latest = std::max(latest, r.last_ts);
+    if (latest > 0) {
+      options.year = int(absl::ToCivilYear(absl::FromUnixSeconds(int64_t(latest)),
+                                           args.tz ? *args.tz : absl::UTCTimeZone())
+                             .year());
+      options.year_source = "the year of the other inputs' timestamps";
+    }
+    options.defer_yearless = false;
+    const auto deferred = yearless;
+    for (size_t i : deferred) read_one(i);
   }
   if (usable == 0) {
     std::fprintf(stderr, "callhome: no usable input\n");

@@ -109,8 +109,8 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
 
 }  // namespace
 
-bool run_input(const std::string& path, uint32_t index, const RunOptions& options, EventSink& sink,
-               InputReport& report) {
+InputResult run_input(const std::string& path, uint32_t index, const RunOptions& options,
+                      EventSink& sink, InputReport& report) {
   report.path = path;
   std::string error;
   ByteSource::Options bopt;
@@ -118,7 +118,7 @@ bool run_input(const std::string& path, uint32_t index, const RunOptions& option
   auto src = ByteSource::open(path, &error, bopt);
   if (!src) {
     report.note(0, 0, error);
-    return false;
+    return InputResult::unusable;
   }
   if (options.progress) {
     src->on_read(
@@ -129,6 +129,10 @@ bool run_input(const std::string& path, uint32_t index, const RunOptions& option
   std::string head(reinterpret_cast<const char*>(src->data()), src->available());
   std::string format = options.forced_format.empty() ? detect_format(head) : options.forced_format;
   bool ok = true;
+  if (const LogFormat* f = find_log_format(format);
+      f && f->needs_year && options.year == 0 && options.defer_yearless) {
+    return InputResult::needs_year;
+  }
   if (format == "pcap" || format == "pcapng") {
     report.format = format;
     read_capture(*src, index, options, sink, report);
@@ -136,7 +140,11 @@ bool run_input(const std::string& path, uint32_t index, const RunOptions& option
     report.format = f->name;
     LineReader lines(*src);
     ReadContext ctx{index, options.tz, options.year};
-    if (f->needs_year && ctx.year == 0) {
+    if (f->needs_year && !options.year_source.empty()) {
+      report.note(0, 0,
+                  "timestamps carry no year and --year was not given: read as " +
+                      std::to_string(ctx.year) + " (" + options.year_source + ")");
+    } else if (f->needs_year && ctx.year == 0) {
       // No --year: the year the file was last written is the best guess left; say so.
       struct stat st {};
       std::time_t t = ::stat(path.c_str(), &st) == 0 ? st.st_mtime : std::time(nullptr);
@@ -156,7 +164,7 @@ bool run_input(const std::string& path, uint32_t index, const RunOptions& option
   }
   if (!src->stream_error().empty()) report.note(0, src->offset(), src->stream_error());
   report.sha256 = src->finish_hash();
-  return ok;
+  return ok ? InputResult::read : InputResult::unusable;
 }
 
 }  // namespace callhome

@@ -21,6 +21,10 @@ struct RunOptions {
   int year = 0;
   std::string forced_format;  // --format; empty = detect
   bool hash = true;
+  // With no year: leave inputs whose timestamps carry none (syslog) unread, so the caller can
+  // read them once the other inputs have told the year.
+  bool defer_yearless = false;
+  std::string year_source;  // why `year` is what it is, for the note ("the other inputs' ...")
   std::function<void(uint64_t done, uint64_t total)> progress;  // bytes of the file read
 };
 
@@ -32,10 +36,12 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
 // Names the format of the file's first bytes ("pcap", "pcapng", a log format name), or empty.
 std::string detect_format(const std::string& head);
 
-// Reads one file into `sink`. Returns false when nothing could be read (unreadable file,
-// unknown format); `report.problems` then says why. Damage inside a file is counted in
-// `report` and never stops the read.
-bool run_input(const std::string& path, uint32_t index, const RunOptions& options, EventSink& sink,
-               InputReport& report);
+enum class InputResult { read, unusable, needs_year };
+
+// Reads one file into `sink`. `unusable` when nothing could be read (unreadable file, unknown
+// format): `report.problems` then says why; `needs_year` when deferred (defer_yearless). Damage
+// inside a file is counted in `report` and never stops the read.
+InputResult run_input(const std::string& path, uint32_t index, const RunOptions& options,
+                      EventSink& sink, InputReport& report);
 
 }  // namespace callhome

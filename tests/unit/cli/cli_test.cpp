@@ -160,3 +160,32 @@ TEST(Cli, ProgressOnlyWhenStandardErrorIsATerminal) {
 }
 
 }  // namespace
+
+namespace {
+
+// Syslog lines carry no year: another input's timestamps give it, before the file's date does.
+TEST(Cli, SyslogYearComesFromTheOtherInputs) {
+  const fs::path dir = fs::temp_directory_path() / "callhome-year-test";
+  fs::create_directories(dir);
+  {
+    std::ofstream fw(dir / "a-kern.log");  // named to be read first; written today
+    fw << "Nov 17 13:12:50 gw kernel: [UFW BLOCK] IN=eth1 OUT=eth0 SRC=192.168.0.13 "
+          "DST=72.246.53.81 LEN=48 TOS=0x00 PREC=0x00 TTL=127 ID=4321 DF PROTO=TCP SPT=2499 "
+          "DPT=80 WINDOW=64240 RES=0x00 SYN URGP=0\n";
+    std::ofstream squid(dir / "b-access.log");  // 2006-11-17 13:30 UTC
+    squid << "1163770223.395    120 192.168.0.14 TCP_MISS/200 812 GET http://www.usa.gov/ - "
+             "DIRECT/www.usa.gov text/html\n";
+  }
+  Result r = run("analyze --json - " + dir.string());
+  fs::remove_all(dir);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("read as 2006 (the year of the other inputs' timestamps)"),
+            std::string::npos)
+      << r.out;
+  // 2006-11-17 13:12:50 UTC, and the inputs keep the order they were given in.
+  const auto first = r.out.find("\"first_ts\": 1163769170.0");
+  EXPECT_NE(first, std::string::npos) << r.out;
+  EXPECT_LT(r.out.find("a-kern.log"), r.out.find("b-access.log"));
+}
+
+}  // namespace
