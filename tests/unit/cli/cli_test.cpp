@@ -1,31 +1,21 @@
 // End-to-end tests of the callhome command on the shipped example and on bad input.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "unit/cli/shell.h"
+
 namespace {
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out;
-};
+using Result = callhome::testing::ShellResult;
 
+// Runs callhome with `args`, standard error merged into the output.
 Result run(const std::string& args) {
-  Result r;
-  std::string cmd = std::string(CALLHOME_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  return callhome::testing::shell(std::string(CALLHOME_BINARY) + " " + args + " 2>&1");
 }
 
 const std::string kExample = std::string(CALLHOME_SOURCE_DIR) + "/examples/case1-lab.pcap";
@@ -132,27 +122,20 @@ TEST(Cli, ProgressOnlyWhenStandardErrorIsATerminal) {
     GTEST_SKIP() << "script(1) from bsdutils is needed to give the command a terminal";
   }
   const std::string cmd = std::string(CALLHOME_BINARY) + " analyze " + kExample + " >/dev/null";
-  FILE* p = popen(("script -qec '" + cmd + "' /dev/null").c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string tty;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) tty.append(buf, n);
-  EXPECT_EQ(pclose(p), 0);
+  const Result tty_run = callhome::testing::shell("script -qec '" + cmd + "' /dev/null");
+  EXPECT_EQ(tty_run.status, 0);
+  const std::string& tty = tty_run.out;
   EXPECT_NE(tty.find("\r\033[Kcallhome: [1/1] "), std::string::npos) << tty;
   EXPECT_NE(tty.find("running the detectors"), std::string::npos) << tty;
   EXPECT_EQ(tty.substr(tty.size() - 4), "\r\033[K") << "the line is erased at the end";
 
   // Standard error alone into the pipe: the warning about the missing input shows (so the pipe
   // does get standard error), progress must not.
-  p = popen((std::string(CALLHOME_BINARY) + " analyze " + kExample +
-             " /nonexistent/input.pcap 2>&1 >/dev/null")
-                .c_str(),
-            "r");
-  ASSERT_NE(p, nullptr);
-  std::string piped;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) piped.append(buf, n);
-  EXPECT_EQ(pclose(p), 0);
+  const Result piped_run =
+      callhome::testing::shell(std::string(CALLHOME_BINARY) + " analyze " + kExample +
+                               " /nonexistent/input.pcap 2>&1 >/dev/null");
+  EXPECT_EQ(piped_run.status, 0);
+  const std::string& piped = piped_run.out;
   EXPECT_NE(piped.find("could not be used"), std::string::npos) << piped;
   EXPECT_EQ(piped.find("\033[K"), std::string::npos) << piped;
   EXPECT_EQ(piped.find("[1/1]"), std::string::npos) << piped;

@@ -7,18 +7,13 @@
 #include <regex>
 #include <string>
 
+#include "unit/cli/shell.h"
+
 namespace {
 namespace fs = std::filesystem;
 
 std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
+  return callhome::testing::shell(cmd).out;
 }
 
 TEST(CorpusCaptures, EveryCaptureReadsCompletelyWithCapinfosPacketCount) {

@@ -2,13 +2,14 @@
 // (../shared/corpus/MANIFEST.md): Slips' port-scan datasets and malware captures, nDPI's P2P
 // capture, Slips' Suricata EVE dataset. Skipped, with the reason, when the corpus is absent.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "unit/cli/shell.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -18,17 +19,10 @@ const fs::path kCorpus = CALLHOME_CORPUS_DIR;
 
 json analyze(const std::string& relative) {
   const fs::path input = kCorpus / relative;
-  std::string out;
-  FILE* p =
-      popen((std::string(CALLHOME_BINARY) + " analyze --json - " + input.string() + " 2>/dev/null")
-                .c_str(),
-            "r");
-  if (!p) return json();
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int st = pclose(p);
-  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << input;
+  const auto r = callhome::testing::shell(std::string(CALLHOME_BINARY) + " analyze --json - " +
+                                          input.string() + " 2>/dev/null");
+  EXPECT_EQ(r.status, 0) << input;
+  const std::string& out = r.out;
   return json::parse(out, nullptr, false);
 }
 

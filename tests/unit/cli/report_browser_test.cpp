@@ -3,7 +3,6 @@
 // a script) must show as text: no element, attribute or script of theirs may reach the page.
 // Skipped, with the reason printed, when chromium is not installed.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -14,24 +13,16 @@
 #include <iterator>
 #include <string>
 
+#include "unit/cli/shell.h"
+
 namespace {
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out;  // stdout only: Chromium's stderr is dbus and GPU noise
-};
+using Result = callhome::testing::ShellResult;
 
+// Chromium's standard error is dbus and GPU noise: dropped.
 Result run(const std::string& cmd) {
-  Result r;
-  FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  return callhome::testing::shell(cmd + " 2>/dev/null");
 }
 
 std::string read_all(const fs::path& p) {

@@ -2,7 +2,6 @@
 // evidence, `callhome analyze --json` reads it, and each scenario asserts the findings and the
 // explanation it must produce, and those it must not.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,32 +12,20 @@
 #include <string>
 #include <vector>
 
+#include "unit/cli/shell.h"
+
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Shell {
-  int status = -1;
-  std::string out;
-};
-
-Shell shell(const std::string& cmd) {
-  Shell r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using callhome::testing::shell;
+using Shell = callhome::testing::ShellResult;
 
 class Scenarios : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = fs::temp_directory_path() / ("callhome-scenarios-" + std::to_string(getpid()));
-    const Shell probe = shell("/usr/bin/python3 -c 'import scapy.all'");
+    const Shell probe = shell("/usr/bin/python3 -c 'import scapy.all' 2>&1");
     have_scapy_ = probe.status == 0;
     probe_output_ = probe.out;
   }
@@ -57,14 +44,15 @@ class Scenarios : public ::testing::Test {
 
   // Writes one scenario, then returns its findings document, analysed with its site profile.
   static json analyze(const std::string& name) {
-    const Shell gen = shell("/usr/bin/python3 " + std::string(CALLHOME_SOURCE_DIR) +
-                            "/tests/scenarios/make_scenarios.py " + dir_.string() + " " + name);
+    const Shell gen =
+        shell("/usr/bin/python3 " + std::string(CALLHOME_SOURCE_DIR) +
+              "/tests/scenarios/make_scenarios.py " + dir_.string() + " " + name + " 2>&1");
     EXPECT_EQ(gen.status, 0) << gen.out;
     const fs::path s = dir_ / name;
     const fs::path out = s / "findings.json";
     const Shell r =
         shell(std::string(CALLHOME_BINARY) + " analyze --site " + (s / "site.toml").string() +
-              " --json " + out.string() + " " + (s / "evidence").string());
+              " --json " + out.string() + " " + (s / "evidence").string() + " 2>&1");
     EXPECT_EQ(r.status, 0) << r.out;
     std::ifstream in(out);
     return json::parse(in, nullptr, false);

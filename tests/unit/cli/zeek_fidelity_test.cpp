@@ -11,18 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "unit/cli/shell.h"
+
 namespace {
 namespace fs = std::filesystem;
 
 std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
+  return callhome::testing::shell(cmd).out;
 }
 
 // Baselines made with zeek-cut carry only some columns and no #fields header; cut our log to
