@@ -16,13 +16,43 @@
 
 namespace callhome::fuzz {
 
+// Checks what every event must hold, and reads every byte of its strings so that a view past
+// its buffer shows up under ASan.
 struct CheckingSink : EventSink {
   uint64_t n = 0;
+  void touch(const std::string& s) {
+    for (char c : s) n += uint8_t(c);
+  }
+  static void check_ref(const Provenance& p) {
+    if (p.ref == 0) std::abort();  // provenance must name a real line
+  }
   void on_connection(const Connection& c) override {
     // Provenance must name real lines, in order; times must be numbers.
     if (c.first.ref == 0 || c.last.ref < c.first.ref || !std::isfinite(c.ts)) std::abort();
     if (c.has_duration && !(c.duration >= 0)) std::abort();
-    n += c.orig_p + c.resp_p + c.history.size();
+    n += c.orig_p + c.resp_p;
+    touch(c.history), touch(c.service);
+  }
+  void on_http(const HttpEvent& e) override {
+    check_ref(e.prov);
+    touch(e.method), touch(e.url), touch(e.host), touch(e.user_agent), touch(e.result);
+    touch(e.hierarchy), touch(e.content_type);
+    n += e.status + e.bytes + e.server_port;
+  }
+  void on_dns(const DnsEvent& e) override {
+    check_ref(e.prov);
+    touch(e.query), touch(e.rcode);
+    for (const auto& c : e.cnames) touch(c);
+    n += e.addresses.size() + e.qtype;
+  }
+  void on_name(const NameEvent& e) override {
+    check_ref(e.prov);
+    touch(e.name), touch(e.source);
+  }
+  void on_alert(const AlertEvent& e) override {
+    check_ref(e.prov);
+    touch(e.signature), touch(e.classification);
+    n += e.sid + e.gid + e.src_port + e.dst_port;
   }
 };
 
