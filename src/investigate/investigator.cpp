@@ -280,4 +280,28 @@ std::vector<Incident> investigate(const std::vector<Finding>& findings,
   return incidents;
 }
 
+std::vector<std::vector<size_t>> group_stories(const std::vector<Incident>& incidents) {
+  std::vector<std::vector<size_t>> stories;
+  std::vector<bool> taken(incidents.size(), false);
+  for (size_t i = 0; i < incidents.size(); ++i) {
+    if (taken[i]) continue;
+    std::vector<size_t> story = {i};
+    const Incident& lead = incidents[i];
+    for (size_t j = i + 1; j < incidents.size(); ++j) {
+      const Incident& other = incidents[j];
+      if (taken[j] || other.hypotheses.empty() || lead.hypotheses.empty() ||
+          other.hypotheses.front().name != lead.hypotheses.front().name) {
+        continue;
+      }
+      if (std::find(lead.related_hosts.begin(), lead.related_hosts.end(), other.host) !=
+          lead.related_hosts.end()) {
+        story.push_back(j);
+        taken[j] = true;
+      }
+    }
+    stories.push_back(std::move(story));
+  }
+  return stories;
+}
+
 }  // namespace callhome

@@ -42,4 +42,9 @@ struct InvestigationContext {
 std::vector<Incident> investigate(const std::vector<Finding>& findings,
                                   const InvestigationContext& ctx);
 
+// Incidents that tell one story: the same most likely explanation on hosts tied together
+// (related_hosts). Each story lists indices into `incidents`, in rank order; the stories are
+// ranked by their first member.
+std::vector<std::vector<size_t>> group_stories(const std::vector<Incident>& incidents);
+
 }  // namespace callhome

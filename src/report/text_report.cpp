@@ -49,7 +49,29 @@ std::string render_text_report(const std::vector<InputReport>& inputs,
   }
   std::map<std::string, const Finding*> by_id;
   for (const auto& f : findings) by_id[f.id] = &f;
-  for (size_t i = 0; i < incidents.size() && i < options.max_incidents; ++i) {
+  const auto stories = group_stories(incidents);
+
+  // At a glance: one line a story, most urgent first.
+  if (!stories.empty()) out += "\nAt a glance\n";
+  for (size_t s = 0; s < stories.size() && s < options.max_incidents; ++s) {
+    const Incident& lead = incidents[stories[s].front()];
+    std::string hosts;
+    for (size_t k = 0; k < stories[s].size() && k < 3; ++k) {
+      hosts += (k ? ", " : "") + incidents[stories[s][k]].host.to_string();
+    }
+    if (stories[s].size() > 3) hosts += fmt::format(" (+{} more)", stories[s].size() - 3);
+    fmt::format_to(
+        w, "  {:<8} {:<26} {} ({:.0f}%){}\n", upper(to_string(lead.severity)),
+        stories[s].size() > 1 ? fmt::format("{} hosts", stories[s].size()) : lead.host.to_string(),
+        lead.hypotheses.front().name, 100 * lead.hypotheses.front().confidence,
+        stories[s].size() > 1 ? ": " + hosts : "");
+  }
+
+  // Then each story in full, told once on its first host.
+  size_t shown = 0;
+  for (const auto& story : stories) {
+    if (shown++ >= options.max_incidents) break;
+    const size_t i = story.front();
     const Incident& inc = incidents[i];
     const Hypothesis& top = inc.hypotheses.front();
     fmt::format_to(w, "\n#{} {} {}  {} .. {}\n", i + 1, upper(to_string(inc.severity)),
@@ -64,10 +86,14 @@ std::string render_text_report(const std::vector<InputReport>& inputs,
       }
       fmt::format_to(w, "   less likely: {}\n", others);
     }
-    if (!inc.related_hosts.empty()) {
+    if (story.size() > 1) {
       std::string hosts;
-      for (const auto& h : inc.related_hosts) hosts += (hosts.empty() ? "" : ", ") + h.to_string();
-      fmt::format_to(w, "   same story on: {}\n", hosts);
+      for (size_t k = 1; k < story.size(); ++k) {
+        const Incident& other = incidents[story[k]];
+        hosts += fmt::format("{}{} (#{}, {} findings)", k > 1 ? ", " : "", other.host.to_string(),
+                             story[k] + 1, other.findings.size());
+      }
+      fmt::format_to(w, "   the same story on {} more host(s): {}\n", story.size() - 1, hosts);
     }
     for (const auto& id : inc.findings) {
       const Finding* f = by_id[id];
@@ -92,9 +118,9 @@ std::string render_text_report(const std::vector<InputReport>& inputs,
       fmt::format_to(w, "     {}. {}\n", k + 1, term_escape(inc.actions[k]));
     }
   }
-  if (incidents.size() > options.max_incidents) {
-    fmt::format_to(w, "\n... {} more incident(s) in the findings document\n",
-                   incidents.size() - options.max_incidents);
+  if (stories.size() > options.max_incidents) {
+    fmt::format_to(w, "\n... {} more stories in the findings document\n",
+                   stories.size() - options.max_incidents);
   }
   return out;
 }

@@ -1,5 +1,6 @@
-// The ranked summary `analyze` prints: readable in ten seconds, every incident with its most
-// likely explanation, its findings with the evidence they cite, and what to do next.
+// The ranked summary `analyze` prints: readable in ten seconds. One line a story first (hosts
+// doing the same thing are one story), then each story told once: its most likely explanation,
+// its findings with the evidence they cite, and what to do next.
 #pragma once
 
 #include <string>
@@ -12,8 +13,8 @@
 namespace callhome {
 
 struct TextReportOptions {
-  size_t max_incidents = 20;
-  size_t max_evidence = 3;  // evidence references shown per finding
+  size_t max_incidents = 20;  // stories told in full
+  size_t max_evidence = 2;    // evidence references shown per finding
 };
 
 std::string render_text_report(const std::vector<InputReport>& inputs,

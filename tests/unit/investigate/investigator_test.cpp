@@ -123,3 +123,33 @@ TEST(Investigator, FloodIsDdosAndSuccessfulBeaconIsC2) {
 
 }  // namespace
 }  // namespace callhome
+
+namespace callhome {
+namespace {
+
+Incident told(const char* host, const char* top, std::vector<const char*> related) {
+  Incident inc;
+  inc.host = *Address::parse(host);
+  inc.hypotheses.push_back({top, 0.9, {}, {}, ""});
+  for (const char* r : related) inc.related_hosts.push_back(*Address::parse(r));
+  return inc;
+}
+
+TEST(Stories, RelatedHostsWithTheSameExplanationAreOneStory) {
+  const std::vector<Incident> incidents = {
+      told("192.168.1.3", "p2p_file_sharing", {}),
+      told("192.168.0.21", "update_agent_proxy_bypass", {"192.168.0.10", "192.168.0.77"}),
+      told("192.168.0.10", "update_agent_proxy_bypass", {"192.168.0.21", "192.168.0.77"}),
+      told("192.168.0.77", "misconfiguration", {"192.168.0.21", "192.168.0.10"}),
+      told("10.0.0.9", "update_agent_proxy_bypass", {}),
+  };
+  const auto stories = group_stories(incidents);
+  ASSERT_EQ(stories.size(), 4u);
+  EXPECT_EQ(stories[0], (std::vector<size_t>{0}));
+  EXPECT_EQ(stories[1], (std::vector<size_t>{1, 2}));  // tied, and the same explanation
+  EXPECT_EQ(stories[2], (std::vector<size_t>{3}));     // tied, but explained otherwise
+  EXPECT_EQ(stories[3], (std::vector<size_t>{4}));     // the same explanation, not tied
+}
+
+}  // namespace
+}  // namespace callhome
