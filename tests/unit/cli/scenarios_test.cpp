@@ -21,6 +21,14 @@ using nlohmann::json;
 using callhome::testing::shell;
 using Shell = callhome::testing::ShellResult;
 
+int rank(const std::string& s) {
+  const char* order[] = {"info", "low", "medium", "high", "critical"};
+  for (int i = 0; i < 5; ++i) {
+    if (s == order[i]) return i;
+  }
+  return -1;
+}
+
 class Scenarios : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -79,14 +87,6 @@ class Scenarios : public ::testing::Test {
     return inc.contains("hypotheses") ? inc["hypotheses"][0]["name"].get<std::string>() : "";
   }
 
-  static int rank(const std::string& s) {
-    const char* order[] = {"info", "low", "medium", "high", "critical"};
-    for (int i = 0; i < 5; ++i) {
-      if (s == order[i]) return i;
-    }
-    return -1;
-  }
-
   static inline fs::path dir_;
   static inline bool have_scapy_ = false;
   static inline std::string probe_output_;
@@ -100,9 +100,31 @@ void expect_clean_document(const json& doc) {
     EXPECT_GT(in["records"].get<int>(), 0) << in["path"];
     EXPECT_EQ(in["sha256"].get<std::string>().size(), 64u);
   }
+  // The attributes ../shared/spec/interface.md promises for each kind.
+  const std::map<std::string, std::vector<const char*>> promised = {
+      {"outbound_scan",
+       {"scan_type", "proto", "port", "ports", "targets", "packets", "duration_s", "answered"}},
+      {"internal_scan",
+       {"scan_type", "proto", "port", "ports", "targets", "packets", "duration_s", "answered"}},
+      {"icmp_sweep", {"targets", "packets", "replies"}},
+      {"port_fallback", {"dst", "ports", "succeeded_port"}},
+      {"beacon", {"dst", "interval_s", "connections", "score"}},
+      {"proxy_bypass", {"ports", "destinations", "blocked", "dst_orgs"}},
+      {"sequential_source_ports", {"attempts", "max_run"}},
+      {"fan_in", {"org", "port", "hosts", "host_list"}},
+      {"off_hours", {"connections", "window"}},
+      {"outbound_flood", {"dst", "packets", "pps"}},
+      {"ids_alert", {"signature", "sid"}},
+  };
   for (const auto& f : doc["findings"]) {
     EXPECT_FALSE(f["evidence"].empty()) << f["id"] << " " << f["kind"];
     EXPECT_FALSE(f["summary"].get<std::string>().empty());
+    EXPECT_GE(rank(f["severity"]), 0) << f["severity"];
+    const auto it = promised.find(f["kind"].get<std::string>());
+    if (it == promised.end()) continue;
+    for (const char* key : it->second) {
+      EXPECT_TRUE(f["attributes"].contains(key)) << f["kind"] << " lacks " << key;
+    }
   }
 }
 
