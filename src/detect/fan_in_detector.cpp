@@ -42,14 +42,17 @@ void FanInDetector::on_connection(const Connection& c) {
 
 void FanInDetector::finish(std::vector<Finding>& out) {
   for (const auto& [key, g] : groups_) {
-    if (g.hosts.size() < opt_.min_hosts) continue;
     std::vector<std::string> host_list;
-    for (const auto& [h, n] : g.hosts) host_list.push_back(h.to_string());
+    for (const auto& [h, m] : g.hosts) {
+      if (m.attempts >= opt_.min_attempts_per_host) host_list.push_back(h.to_string());
+    }
+    if (host_list.size() < opt_.min_hosts) continue;
     std::vector<std::string> dsts;
     for (const auto& d : g.destinations) {
       if (dsts.size() < 20) dsts.push_back(d.to_string());
     }
     for (const auto& [h, m] : g.hosts) {
+      if (m.attempts < opt_.min_attempts_per_host) continue;
       Finding f;
       f.kind = "fan_in";
       f.host = h;
@@ -57,12 +60,13 @@ void FanInDetector::finish(std::vector<Finding>& out) {
       f.last_ts = m.last;
       f.severity = Severity::low;
       f.evidence = m.samples;
-      f.attributes = {{"org", key.first},       {"port", key.second},     {"hosts", g.hosts.size()},
-                      {"host_list", host_list}, {"attempts", m.attempts}, {"sample_targets", dsts}};
+      f.attributes = {{"org", key.first},          {"port", key.second},
+                      {"hosts", host_list.size()}, {"host_list", host_list},
+                      {"attempts", m.attempts},    {"sample_targets", dsts}};
       f.summary = fmt::format(
           "{} internal hosts, {} among them, fail to reach {} on port {}: look for the software "
           "they share",
-          g.hosts.size(), h.to_string(), key.first, key.second);
+          host_list.size(), h.to_string(), key.first, key.second);
       f.notes.push_back(
           "site-wide pattern: the same behaviour on many hosts points at shared "
           "software, not at one compromised machine");

@@ -15,7 +15,8 @@ namespace callhome {
 struct FanInOptions {
   NetworkSet internal = NetworkSet::private_ranges();
   size_t min_hosts = 3;
-  bool unsuccessful_only = true;  // the interesting case: many hosts failing the same way
+  size_t min_attempts_per_host = 3;  // one failed connection is chance, not a pattern
+  bool unsuccessful_only = true;     // the interesting case: many hosts failing the same way
   const DestinationLookup* lookup = nullptr;  // groups by organisation; without it, by /24
 };
 

@@ -11,14 +11,18 @@ void PortFallbackDetector::on_connection(const Connection& c) {
   if (c.ip_proto != kProtoTcp || !internal_.contains(c.orig_h) || internal_.contains(c.resp_h)) {
     return;
   }
+  const Outcome outcome = outcome_of(c);
   PairKey key{c.orig_h, c.resp_h};
   auto it = pairs_.find(key);
   if (it == pairs_.end()) {
-    if (pairs_.size() >= kMaxPairs) return;
+    // A fallback starts with a failure: until one, a pair holds nothing (browsing costs no
+    // memory here).
+    if (!unsuccessful(outcome) || pairs_.size() >= kMaxPairs) return;
     it = pairs_.emplace(key, std::vector<Attempt>{}).first;
   }
-  if (it->second.size() < kMaxPerPair) {
-    it->second.push_back({c.ts, c.resp_p, outcome_of(c), c.first});
+  if (it->second.size() < kMaxPerPair && held_ < kMaxAttempts) {
+    it->second.push_back({c.ts, c.resp_p, outcome, c.first});
+    ++held_;
   }
 }
 

@@ -39,6 +39,8 @@ class PortFallbackDetector : public Detector {
   };
   static constexpr size_t kMaxPerPair = 1000;
   static constexpr size_t kMaxPairs = 1000000;
+  static constexpr size_t kMaxAttempts = 4000000;  // all pairs together
+  size_t held_ = 0;
 
   NetworkSet internal_;
   double window_;

@@ -8,9 +8,9 @@
 #include <set>
 #include <vector>
 
+#include "core/destination_lookup.h"
 #include "core/network.h"
 #include "detect/finding.h"
-#include "core/destination_lookup.h"
 
 namespace callhome {
 

@@ -33,14 +33,33 @@ double trw_likelihood(size_t hits, size_t misses) {
 void ScanDetector::on_connection(const Connection& c) {
   if (!opt_.internal.contains(c.orig_h)) return;
   if (c.ip_proto != kProtoTcp && c.ip_proto != kProtoUdp) return;
-  const Outcome outcome = outcome_of(c);
   Host& h = hosts_[c.orig_h];
-  if (h.attempts.size() >= opt_.max_attempts_per_host) {
+  const Outcome outcome = outcome_of(c);
+  if (!unsuccessful(outcome) && !h.not_failed.insert({c.resp_h, c.resp_p, c.ip_proto}).second) {
+    return;
+  }
+  if (h.attempts.size() >= opt_.max_attempts_per_host || held_ >= opt_.max_attempts) {
     ++h.dropped;
     return;
   }
   uint32_t packets = c.has_counts ? uint32_t(std::min<uint64_t>(c.orig_pkts, UINT32_MAX)) : 1;
   h.attempts.push_back({c.ts, c.resp_h, c.resp_p, c.ip_proto, outcome, packets, c.first});
+  ++held_;
+}
+
+void ScanDetector::analyse_host(const Address& host, Host& h) {
+  auto& a = h.attempts;
+  std::sort(a.begin(), a.end(), [](const Attempt& x, const Attempt& y) { return x.ts < y.ts; });
+  size_t begin = 0;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    if (i == a.size() || a[i].ts - a[i - 1].ts > opt_.episode_gap) {
+      analyse_episode(host, a, begin, i, h.found);
+      begin = i;
+    }
+  }
+  held_ -= a.size();
+  std::vector<Attempt>().swap(a);
+  absl::flat_hash_set<Target>().swap(h.not_failed);
 }
 
 namespace {
@@ -149,18 +168,16 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
 
 void ScanDetector::finish(std::vector<Finding>& out) {
   for (auto& [host, h] : hosts_) {
-    auto& a = h.attempts;
-    std::sort(a.begin(), a.end(), [](const Attempt& x, const Attempt& y) { return x.ts < y.ts; });
-    std::vector<Finding> mine;
-    size_t begin = 0;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      if (i == a.size() || a[i].ts - a[i - 1].ts > opt_.episode_gap) {
-        analyse_episode(host, a, begin, i, mine);
-        begin = i;
+    analyse_host(host, h);
+    merge_repeated_pool_scans(h.found);
+    for (auto& f : h.found) {
+      if (h.dropped) {
+        f.notes.push_back(fmt::format(
+            "{} attempts of this host were counted but not kept (memory bound)", h.dropped));
       }
+      out.push_back(std::move(f));
     }
-    merge_repeated_pool_scans(mine);
-    for (auto& f : mine) out.push_back(std::move(f));
+    h.found.clear();
   }
 }
 
@@ -169,7 +186,7 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
   // Distinct targets per (proto, port) among attempts that did not plainly succeed, and distinct
   // ports per target.
   struct PortStats {
-    std::set<Address> targets, answered;
+    std::set<Address> targets, failed, answered;
   };
   std::map<std::pair<uint8_t, uint16_t>, PortStats> by_port;
   std::map<Address, std::set<std::pair<uint8_t, uint16_t>>> by_target;
@@ -178,10 +195,14 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
     auto& ps = by_port[{x.proto, x.port}];
     ps.targets.insert(x.dst);
     if (x.outcome == Outcome::answered) ps.answered.insert(x.dst);
+    if (unsuccessful(x.outcome)) ps.failed.insert(x.dst);
     by_target[x.dst].insert({x.proto, x.port});
   }
   for (const auto& [pp, ps] : by_port) {
-    size_t probed = ps.targets.size() - ps.answered.size();
+    // Probed: tried and never answered. An attempt whose outcome is unknown (a firewall line
+    // that let it through) is neither a hit nor a miss.
+    const size_t probed = size_t(std::count_if(ps.failed.begin(), ps.failed.end(),
+                                               [&](auto& t) { return !ps.answered.contains(t); }));
     if (probed < opt_.min_targets) continue;
 
     // Follow the first contact with each target, in time order, for the sequential test.
@@ -199,7 +220,9 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
       ++attempts;
       packets += x.packets;
       networks.insert(network_label(x.dst));
-      if (seen.insert(x.dst).second) hits.push_back(ps.answered.contains(x.dst));
+      if (x.outcome != Outcome::unknown && seen.insert(x.dst).second) {
+        hits.push_back(ps.answered.contains(x.dst));
+      }
       f.cite(x.prov, fmt::format("{} {} to {}:{} ({})", transport_name(x.proto),
                                  x.proto == kProtoTcp ? "SYN" : "datagram", x.dst.to_string(),
                                  x.port, describe(x.outcome)));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <vector>
 
@@ -18,7 +19,9 @@ struct ScanOptions {
   double episode_gap = 300;  // attempts further apart than this start a new episode (s)
   size_t min_targets = 8;    // distinct hosts on one port for a horizontal scan
   size_t min_ports = 12;     // distinct ports on one host for a vertical scan
-  size_t max_attempts_per_host = 200000;  // memory bound; the rest are counted only
+  // Memory bounds on the attempts held; the rest are counted only, and findings say so.
+  size_t max_attempts_per_host = 200000;
+  size_t max_attempts = 4'000'000;  // all hosts together (about 200 MB)
 };
 
 class ScanDetector : public Detector {
@@ -42,12 +45,31 @@ class ScanDetector : public Detector {
   void analyse_episode(const Address& host, const std::vector<Attempt>& a, size_t begin, size_t end,
                        std::vector<Finding>& out) const;
 
+  struct Target {
+    Address dst;
+    uint16_t port;
+    uint8_t proto;
+    bool operator==(const Target&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Target& t) {
+      return H::combine(std::move(h), t.dst, t.port, t.proto);
+    }
+  };
+  // What one host tried: every failed or blocked attempt, and the first attempt to each target
+  // that was answered or whose outcome is unknown (repeats of those add nothing: a host browsing
+  // all day holds its servers once, not its connections). Held until the end because evidence
+  // comes out of time order (flow logs written at flow end, exports newest first); bounded by
+  // the per-host and overall limits.
   struct Host {
     std::vector<Attempt> attempts;
+    absl::flat_hash_set<Target> not_failed;
     uint64_t dropped = 0;
+    std::vector<Finding> found;
   };
+  void analyse_host(const Address& host, Host& h);
   ScanOptions opt_;
   absl::flat_hash_map<Address, Host> hosts_;
+  size_t held_ = 0;  // attempts held over all hosts
 };
 
 // Sequential hypothesis testing (Jung et al. 2004, as SiLK's rwscan applies it): the likelihood

@@ -13,7 +13,10 @@ void SequentialPortsDetector::on_connection(const Connection& c) {
   if (c.ip_proto != kProtoTcp || !internal_.contains(c.orig_h)) return;
   if (!unsuccessful(outcome_of(c))) return;
   auto& v = hosts_[c.orig_h];
-  if (v.size() < kMaxPerHost) v.push_back({c.ts, c.orig_p, c.resp_p, c.resp_h, c.first});
+  if (v.size() < kMaxPerHost && held_ < kMaxAttempts) {
+    v.push_back({c.ts, c.orig_p, c.resp_p, c.resp_h, c.first});
+    ++held_;
+  }
 }
 
 void SequentialPortsDetector::finish(std::vector<Finding>& out) {

@@ -30,6 +30,8 @@ class SequentialPortsDetector : public Detector {
     Provenance prov;
   };
   static constexpr size_t kMaxPerHost = 100000;
+  static constexpr size_t kMaxAttempts = 4000000;  // all hosts together
+  size_t held_ = 0;
   static constexpr double kMaxGap = 120;  // seconds between two attempts of one run
 
   NetworkSet internal_;

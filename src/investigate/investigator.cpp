@@ -261,14 +261,24 @@ std::vector<Incident> investigate(const std::vector<Finding>& findings,
       inc.severity = std::max(inc.severity, Severity::high);
     }
     inc.actions = actions_for(top, p, ctx);
+    // Hosts sharing an organisation with this one. A list, not a loop over every pair: with
+    // thousands of hosts behind one CDN this stays linear, and reports stay readable.
+    std::set<Address> related;
     for (const auto& org : p.destination_orgs) {
-      for (const auto& other : org_hosts[org]) {
-        if (other != p.host && std::find(inc.related_hosts.begin(), inc.related_hosts.end(),
-                                         other) == inc.related_hosts.end()) {
-          inc.related_hosts.push_back(other);
+      const auto& hosts = org_hosts[org];
+      if (hosts.size() < 2) continue;
+      inc.shared_orgs.push_back(org);
+      for (const auto& other : hosts) {
+        if (other == p.host) continue;
+        if (related.size() >= kMaxRelatedHosts && !related.contains(other)) {
+          inc.related_count = std::max(inc.related_count, hosts.size() - 1);
+          break;
         }
+        related.insert(other);
       }
     }
+    inc.related_hosts.assign(related.begin(), related.end());
+    inc.related_count = std::max(inc.related_count, related.size());
     inc.headline = fmt::format("{}: {} finding(s), most likely {} ({:.0f}%)", p.host.to_string(),
                                fs.size(), top, 100 * inc.hypotheses.front().confidence);
     incidents.push_back(std::move(inc));
@@ -282,24 +292,20 @@ std::vector<Incident> investigate(const std::vector<Finding>& findings,
 
 std::vector<std::vector<size_t>> group_stories(const std::vector<Incident>& incidents) {
   std::vector<std::vector<size_t>> stories;
-  std::vector<bool> taken(incidents.size(), false);
+  std::map<std::pair<std::string, std::string>, size_t> story_of;  // (explanation, org) -> story
   for (size_t i = 0; i < incidents.size(); ++i) {
-    if (taken[i]) continue;
-    std::vector<size_t> story = {i};
-    const Incident& lead = incidents[i];
-    for (size_t j = i + 1; j < incidents.size(); ++j) {
-      const Incident& other = incidents[j];
-      if (taken[j] || other.hypotheses.empty() || lead.hypotheses.empty() ||
-          other.hypotheses.front().name != lead.hypotheses.front().name) {
-        continue;
-      }
-      if (std::find(lead.related_hosts.begin(), lead.related_hosts.end(), other.host) !=
-          lead.related_hosts.end()) {
-        story.push_back(j);
-        taken[j] = true;
+    const Incident& inc = incidents[i];
+    const std::string top = inc.hypotheses.empty() ? "" : inc.hypotheses.front().name;
+    size_t story = stories.size();
+    for (const auto& org : inc.shared_orgs) {
+      if (auto it = story_of.find({top, org}); it != story_of.end()) {
+        story = it->second;
+        break;
       }
     }
-    stories.push_back(std::move(story));
+    if (story == stories.size()) stories.emplace_back();
+    stories[story].push_back(i);
+    for (const auto& org : inc.shared_orgs) story_of.emplace(std::pair{top, org}, story);
   }
   return stories;
 }

@@ -27,8 +27,12 @@ struct Incident {
   std::vector<std::string> findings;   // finding ids, most severe first
   std::vector<Hypothesis> hypotheses;  // most likely first
   std::vector<std::string> actions;    // most urgent first
-  std::vector<Address> related_hosts;  // hosts with the same story
-  std::string headline;                // one line: host, what, likely why
+  // Hosts tied to this one through an organisation both keep failing to reach or contacting
+  // (at most kMaxRelatedHosts listed, related_count counts them all), and those organisations.
+  std::vector<Address> related_hosts;
+  size_t related_count = 0;
+  std::vector<std::string> shared_orgs;
+  std::string headline;  // one line: host, what, likely why
 };
 
 struct InvestigationContext {
@@ -42,9 +46,11 @@ struct InvestigationContext {
 std::vector<Incident> investigate(const std::vector<Finding>& findings,
                                   const InvestigationContext& ctx);
 
+inline constexpr size_t kMaxRelatedHosts = 50;
+
 // Incidents that tell one story: the same most likely explanation on hosts tied together
-// (related_hosts). Each story lists indices into `incidents`, in rank order; the stories are
-// ranked by their first member.
+// (sharing an organisation in shared_orgs). Each story lists indices into `incidents`, in rank
+// order; the stories are ranked by their first member.
 std::vector<std::vector<size_t>> group_stories(const std::vector<Incident>& incidents);
 
 }  // namespace callhome

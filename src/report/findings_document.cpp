@@ -72,6 +72,7 @@ nlohmann::json findings_document(const std::vector<InputReport>& inputs,
                     {"hypotheses", hyps},
                     {"actions", inc.actions},
                     {"related_hosts", related},
+                    {"related_count", inc.related_count},
                     {"headline", inc.headline}});
   }
   doc["incidents"] = incs;

@@ -290,6 +290,9 @@ std::string render_html_report(const std::vector<InputReport>& inputs,
       for (const auto& h : inc.related_hosts) {
         out += "<span class=\"mono\">" + html_escape(h.to_string()) + "</span> ";
       }
+      if (inc.related_count > inc.related_hosts.size()) {
+        fmt::format_to(w, "and {} more", inc.related_count - inc.related_hosts.size());
+      }
       out += "</p>";
     }
     out += "<h3>What to do</h3><ol class=\"actions\">";

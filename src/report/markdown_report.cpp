@@ -36,6 +36,9 @@ std::string render_markdown_report(const std::vector<InputReport>& inputs,
     if (!inc.related_hosts.empty()) {
       out += "\nSame story on:";
       for (const auto& h : inc.related_hosts) out += " `" + h.to_string() + "`";
+      if (inc.related_count > inc.related_hosts.size()) {
+        fmt::format_to(w, " and {} more", inc.related_count - inc.related_hosts.size());
+      }
       out += "\n";
     }
     out += "\n**What to do**\n\n";

@@ -88,11 +88,12 @@ std::string render_text_report(const std::vector<InputReport>& inputs,
     }
     if (story.size() > 1) {
       std::string hosts;
-      for (size_t k = 1; k < story.size(); ++k) {
+      for (size_t k = 1; k < story.size() && k <= 10; ++k) {
         const Incident& other = incidents[story[k]];
         hosts += fmt::format("{}{} (#{}, {} findings)", k > 1 ? ", " : "", other.host.to_string(),
                              story[k] + 1, other.findings.size());
       }
+      if (story.size() > 11) hosts += fmt::format(" and {} more", story.size() - 11);
       fmt::format_to(w, "   the same story on {} more host(s): {}\n", story.size() - 1, hosts);
     }
     for (const auto& id : inc.findings) {

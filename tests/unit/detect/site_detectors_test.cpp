@@ -48,15 +48,34 @@ TEST(FanIn, ManyHostsFailingTowardsOneNetworkAreLinked) {
   FanInDetector d(FanInOptions{});
   for (int h = 10; h < 14; ++h) {
     std::string host = "192.168.0." + std::to_string(h);
-    d.on_connection(
-        conn(host.c_str(), 2000, "72.246.53.81", 80, h, ConnState::none, Action::blocked));
+    for (int k = 0; k < 3; ++k) {
+      d.on_connection(conn(host.c_str(), uint16_t(2000 + k), "72.246.53.81", 80, h * 10 + k,
+                           ConnState::none, Action::blocked));
+    }
   }
+  // Hosts that failed once or twice: chance, not part of the pattern.
+  d.on_connection(conn("192.168.0.50", 2000, "72.246.53.81", 80, 5, ConnState::S0));
+  d.on_connection(conn("192.168.0.51", 2000, "72.246.53.82", 80, 6, ConnState::S0));
+  d.on_connection(conn("192.168.0.51", 2001, "72.246.53.82", 80, 7, ConnState::S0));
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(out[0].attributes["org"], "72.246.53.0/24");
   EXPECT_EQ(out[0].attributes["hosts"], 4);
   EXPECT_EQ(out[0].attributes["host_list"].size(), 4u);
+  EXPECT_EQ(out[0].attributes["attempts"], 3);
+  for (const auto& f : out) EXPECT_NE(f.host.to_string().substr(0, 11), "192.168.0.5");
+}
+
+TEST(FanIn, OneFailurePerHostIsNoPattern) {
+  FanInDetector d(FanInOptions{});
+  for (int h = 10; h < 40; ++h) {
+    std::string host = "192.168.0." + std::to_string(h);
+    d.on_connection(conn(host.c_str(), 2000, "72.246.53.81", 443, h, ConnState::S0));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  EXPECT_TRUE(out.empty());
 }
 
 TEST(OffHours, ActivityInsideTheIdleWindow) {

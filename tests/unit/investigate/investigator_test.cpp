@@ -127,21 +127,21 @@ TEST(Investigator, FloodIsDdosAndSuccessfulBeaconIsC2) {
 namespace callhome {
 namespace {
 
-Incident told(const char* host, const char* top, std::vector<const char*> related) {
+Incident told(const char* host, const char* top, std::vector<std::string> orgs) {
   Incident inc;
   inc.host = *Address::parse(host);
   inc.hypotheses.push_back({top, 0.9, {}, {}, ""});
-  for (const char* r : related) inc.related_hosts.push_back(*Address::parse(r));
+  inc.shared_orgs = std::move(orgs);
   return inc;
 }
 
 TEST(Stories, RelatedHostsWithTheSameExplanationAreOneStory) {
   const std::vector<Incident> incidents = {
       told("192.168.1.3", "p2p_file_sharing", {}),
-      told("192.168.0.21", "update_agent_proxy_bypass", {"192.168.0.10", "192.168.0.77"}),
-      told("192.168.0.10", "update_agent_proxy_bypass", {"192.168.0.21", "192.168.0.77"}),
-      told("192.168.0.77", "misconfiguration", {"192.168.0.21", "192.168.0.10"}),
-      told("10.0.0.9", "update_agent_proxy_bypass", {}),
+      told("192.168.0.21", "update_agent_proxy_bypass", {"Akamai"}),
+      told("192.168.0.10", "update_agent_proxy_bypass", {"Microsoft", "Akamai"}),
+      told("192.168.0.77", "misconfiguration", {"Akamai"}),
+      told("10.0.0.9", "update_agent_proxy_bypass", {"Hetzner"}),
   };
   const auto stories = group_stories(incidents);
   ASSERT_EQ(stories.size(), 4u);
@@ -149,6 +149,35 @@ TEST(Stories, RelatedHostsWithTheSameExplanationAreOneStory) {
   EXPECT_EQ(stories[1], (std::vector<size_t>{1, 2}));  // tied, and the same explanation
   EXPECT_EQ(stories[2], (std::vector<size_t>{3}));     // tied, but explained otherwise
   EXPECT_EQ(stories[3], (std::vector<size_t>{4}));     // the same explanation, not tied
+}
+
+}  // namespace
+}  // namespace callhome
+
+namespace callhome {
+namespace {
+
+// Thousands of PCs failing to reach one CDN: one story, each incident listing a bounded sample.
+TEST(Investigator, ThousandsOfHostsBehindOneCdnAreOneStoryWithABoundedList) {
+  FakeLookup lookup;
+  std::vector<Finding> fs;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string host = "10.0." + std::to_string(i / 250) + "." + std::to_string(1 + i % 250);
+    fs.push_back(finding("beacon", host.c_str(), Severity::low,
+                         {{"dst", "72.246.53.81"}, {"dst_port", 80}, {"retry_loop", true}},
+                         "F" + std::to_string(i + 1)));
+  }
+  InvestigationContext ctx{lookup};
+  const auto incidents = investigate(fs, ctx);
+  ASSERT_EQ(incidents.size(), 3000u);
+  for (const auto& inc : incidents) {
+    EXPECT_EQ(inc.related_hosts.size(), kMaxRelatedHosts);
+    EXPECT_EQ(inc.related_count, 2999u);
+    EXPECT_EQ(inc.shared_orgs, std::vector<std::string>{"Akamai"});
+  }
+  const auto stories = group_stories(incidents);
+  ASSERT_EQ(stories.size(), 1u);
+  EXPECT_EQ(stories[0].size(), 3000u);
 }
 
 }  // namespace
