@@ -167,6 +167,16 @@ std::string span_text(double first, double last) {
   return html_escape(a) + " &ndash; " + html_escape(b);
 }
 
+// "update_agent_proxy_bypass" may break after its underscores, never inside a word.
+std::string breakable_name(const std::string& name) {
+  std::string out;
+  for (char c : html_escape(name)) {
+    out += c;
+    if (c == '_') out += "<wbr>";
+  }
+  return out;
+}
+
 std::string list_or_none(const std::vector<std::string>& items) {
   if (items.empty()) return "<span class=\"none\">&mdash;</span>";
   std::string out = "<ul>";
@@ -280,8 +290,8 @@ std::string render_html_report(const std::vector<InputReport>& inputs,
                      "<tr{}><td><b>{}</b></td><td class=\"num\" style=\"text-align:left\">"
                      "<span class=\"meter\"><span style=\"width:{:.0f}%\"></span></span>"
                      "{:.0f}%</td><td class=\"for\">{}</td><td class=\"against\">{}</td></tr>",
-                     unlikely ? " class=\"unlikely\"" : "", html_escape(h.name), 100 * h.confidence,
-                     100 * h.confidence, list_or_none(h.evidence_for),
+                     unlikely ? " class=\"unlikely\"" : "", breakable_name(h.name),
+                     100 * h.confidence, 100 * h.confidence, list_or_none(h.evidence_for),
                      list_or_none(h.evidence_against));
     }
     out += "</table>";
