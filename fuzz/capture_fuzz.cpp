@@ -89,7 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (decoder.decode(raw, layers, &why) != PacketDecoder::Result::ok) continue;
     parent.clear();
     for (int i = 0; i < layers.count; ++i) {
-      parent = tracker.packet(layers.layer[i], raw.ts, Provenance{0, raw.number}, parent);
+      tracker.feed(layers.layer[i], raw.ts, Provenance{0, raw.number}, parent);
+      if (i + 1 < layers.count) parent = tracker.last_uid();
       emit_payload_names(layers.layer[i], raw.ts, Provenance{0, raw.number}, sink);
     }
   }

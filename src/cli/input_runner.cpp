@@ -98,7 +98,9 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
     parent.clear();
     const Provenance prov{index, raw.number};
     for (int i = 0; i < layers.count; ++i) {
-      parent = tracker.packet(layers.layer[i], raw.ts, prov, parent);
+      tracker.feed(layers.layer[i], raw.ts, prov, parent);
+      // Only an inner layer needs the uid of the connection carrying it.
+      if (i + 1 < layers.count) parent = tracker.last_uid();
       emit_payload_names(layers.layer[i], raw.ts, prov, sink);
     }
   }

@@ -3,16 +3,19 @@
 // compare our records with Zeek's line by line. Comments name the Zeek behaviour reproduced.
 #include "flow/conn_tracker.h"
 
-#include <absl/container/flat_hash_map.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <queue>
+#include <cstring>
+#include <deque>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "flow/conn_table.h"
 #include "flow/likely_server_ports.h"
-#include "flow/tcp_endpoint.h"
+#include "flow/tcp_endpoint.h"  // TcpState, seq_delta
 
 namespace callhome {
 namespace {
@@ -50,23 +53,22 @@ enum HistBit : uint32_t {
   kHistCorrupt = 1 << 7,
 };
 
-struct ConnKey {
-  Address a, b;
-  uint16_t pa = 0, pb = 0;
-  uint8_t proto = 0;
-  friend bool operator==(const ConnKey&, const ConnKey&) = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const ConnKey& k) {
-    return H::combine(std::move(h), k.a, k.b, k.pa, k.pb, k.proto);
-  }
-};
+// Both directions of a conversation are the same connection; one-way ICMP messages keep their
+// direction (Zeek does not pair them with anything). The table hashes the unordered pair of
+// endpoints, so a connection is found under the same hash whichever way it is looked at.
+uint64_t endpoint_hash(const Address& a, uint16_t port) {
+  uint64_t w[2];
+  std::memcpy(w, a.bytes().data(), 16);
+  const unsigned __int128 m =
+      (unsigned __int128)(w[0] ^ 0x9e3779b97f4a7c15ULL) * (w[1] ^ port ^ 0xd6e8feb86659fd93ULL);
+  return uint64_t(m) ^ uint64_t(m >> 64);
+}
 
-// Orders the two endpoints so both directions of a conversation find the same entry; one-way
-// ICMP messages keep their direction (Zeek does not pair them with anything).
-ConnKey make_key(const Address& src, uint16_t sp, const Address& dst, uint16_t dp, uint8_t proto,
-                 bool one_way) {
-  if (one_way || std::tie(src, sp) < std::tie(dst, dp)) return {src, dst, sp, dp, proto};
-  return {dst, src, dp, sp, proto};
+uint64_t tuple_hash(const Address& a, uint16_t pa, const Address& b, uint16_t pb, uint8_t proto) {
+  uint64_t z = endpoint_hash(a, pa) + endpoint_hash(b, pb) + proto * 0x94d049bb133111ebULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
 }
 
 // ICMP's conn_id: the type in orig_p, and in resp_p the type that answers it (echo 8 -> 0) or,
@@ -155,85 +157,189 @@ void icmp_ports(const DecodedPacket& p, uint16_t& orig_p, uint16_t& resp_p, bool
 
 enum class TimerKind : uint8_t { inactivity, attempt, expire, remove, dns_expire };
 
+// 16 bytes. The queue must pop timers in exactly the order the original binary heap did,
+// including among timers due at the same instant (that order decides the order of records),
+// so it is a std::push_heap/std::pop_heap heap ordered by `at` alone, fed the same timers.
 struct Timer {
   double at;
-  uint32_t slot;
+  uint32_t slot_kind;  // slot in the low 29 bits, TimerKind in the top 3
   uint32_t generation;
-  TimerKind kind;
-  bool operator>(const Timer& o) const { return at > o.at; }
+  uint32_t slot() const { return slot_kind & kSlotMask; }
+  TimerKind kind() const { return TimerKind(slot_kind >> 29); }
+  static constexpr uint32_t kSlotMask = (1u << 29) - 1;
+};
+struct TimerLater {
+  bool operator()(const Timer& a, const Timer& b) const { return a.at > b.at; }
 };
 
-struct Conn {
-  // What every packet touches comes first, so a packet costs as few cache lines as possible.
-  Address orig_h;
-  uint16_t orig_p = 0, resp_p = 0;
-  uint8_t proto = 0;
-  uint8_t orig_ep = 0;       // TCP: ep[orig_ep] is the originator's side
-  uint8_t packets_seen = 0;  // saturating; only the first two matter
-  bool began_with_syn_ack = false;
-  uint32_t hist_seen = 0;
-  double last = 0;
-  Provenance last_prov;
-  uint64_t pkts[2] = {0, 0}, ip_bytes[2] = {0, 0};
-  std::string history;
-  TcpEndpoint ep[2];  // TCP only
-  // Cold: creation, timers, the end of the connection.
-  ConnKey key;
-  Address resp_h;
-  bool in_use = false;
-  bool analyzer_timers_cancelled = false;
-  bool active[2] = {false, false};  // UDP and ICMP: a valid packet came from this side
-  uint32_t generation = 0;
-  double start = 0;
-  double timeout = 0;
-  uint64_t size[2] = {0, 0};  // UDP and ICMP payload bytes
-  uint64_t missed_bytes = 0;
-  std::string uid;
-  std::string tunnel_parent;
-  Provenance first;
+// One side of a TCP connection, tracked the way Zeek's TCP_Endpoint does (sequence space,
+// states, the history letters' last positions, the reassembly horizon). The rare per-side
+// counters (checksum errors, retransmits, zero windows, gaps) live in the connection's cold
+// record.
+struct Endpoint {
+  // The initial sequence number (or "seq - 1" for a partial connection): always a 32-bit
+  // value, widened to 64 bits where relative sequence numbers are computed.
+  uint32_t start_seq;
+  uint32_t last_seq, ack_seq;
+  uint32_t seq_wraps, ack_wraps;
+  TcpState state, prev_state;
+  bool did_close;
+  uint8_t fin_count;  // saturates; only "any" matters
+  uint64_t hist_last_syn, hist_last_fin, hist_last_rst;
+  uint32_t gaps, gap_thresh;  // content gaps (history G), scaled like the letters above
+  // Reassembly horizon: relative sequence number up to which data is accounted for (seen or
+  // declared missing), so that acks beyond it reveal content gaps.
+  uint64_t data_horizon;
 
-  void flip() {
-    std::swap(orig_h, resp_h);
-    std::swap(orig_p, resp_p);
-    std::swap(pkts[0], pkts[1]);
-    std::swap(ip_bytes[0], ip_bytes[1]);
-    std::swap(size[0], size[1]);
-    std::swap(active[0], active[1]);
-    orig_ep ^= 1;  // endpoint objects stay put: code holding references keeps its meaning
-    history.push_back('^');
-  }
-  TcpEndpoint& tcp_orig() { return ep[orig_ep]; }
-  TcpEndpoint& tcp_resp() { return ep[orig_ep ^ 1]; }
-  const TcpEndpoint& tcp_orig() const { return ep[orig_ep]; }
-  const TcpEndpoint& tcp_resp() const { return ep[orig_ep ^ 1]; }
-  // Zeek's CheckHistory: the first time a letter is seen for a direction it is recorded;
-  // returns whether it had been seen before.
-  bool check_history(uint32_t bit, char code, bool is_orig) {
-    uint32_t mask = is_orig ? bit : bit << 16;
-    if (hist_seen & mask) return true;
-    hist_seen |= mask;
-    add_history(code, is_orig);
-    return false;
-  }
-  void add_history(char code, bool is_orig) {
-    history.push_back(is_orig ? code : char(code - 'A' + 'a'));
-  }
-  // Zeek's ScaledHistoryEntry: the letter again at 1, 10, 100 ... occurrences.
-  void scaled_history(char code, bool is_orig, uint32_t& count, uint32_t& threshold) {
-    if (++count == threshold) {
-      add_history(code, is_orig);
-      if (threshold <= UINT32_MAX / 10) threshold *= 10;
+  void set_state(TcpState s) {
+    if (s != state) {
+      prev_state = state;
+      state = s;
     }
   }
+  uint32_t start() const { return start_seq; }
+  void init_start(uint32_t s) { start_seq = s; }
+  void update_last_seq(uint32_t s) {
+    if (s < last_seq) ++seq_wraps;
+    last_seq = s;
+  }
+  void update_ack_seq(uint32_t s) {
+    if (s < ack_seq) ++ack_wraps;
+    ack_seq = s;
+  }
+  static uint64_t full(uint32_t s, uint32_t wraps) { return (uint64_t(wraps) << 32) | s; }
+  uint64_t to_relative(uint32_t s, uint32_t wraps) const {
+    return full(s, wraps) - uint64_t(start_seq);
+  }
+  bool no_data_acked() const {
+    uint64_t ack = full(ack_seq, ack_wraps);
+    uint64_t st = uint64_t(start_seq);
+    return ack == st || ack == st + 1;
+  }
+  // Bytes sent, from sequence numbers (Zeek's TCP_Endpoint::Size).
+  uint64_t size(const Endpoint& peer) const {
+    if (prev_state == TcpState::syn_sent && state == TcpState::reset &&
+        peer.state == TcpState::inactive && !no_data_acked()) {
+      return 0;  // a half-open connection that was aborted: its sequence numbers mean nothing
+    }
+    uint64_t last = full(last_seq, seq_wraps);
+    uint64_t ack = full(ack_seq, ack_wraps);
+    uint64_t sz = (last > ack ? last : ack) - uint64_t(start_seq);
+    if (sz != 0) --sz;                   // the SYN's octet
+    if (fin_count > 0 && sz != 0) --sz;  // the FIN's octet
+    return sz;
+  }
+};
+
+// Logarithmic history letters (C, T, W) of one side: counts and the next count that earns a
+// letter (Zeek's ScaledHistoryEntry). Gaps (G) are counted in the connection itself: every
+// connection of a capture cut to a snaplen has them.
+struct Scaled {
+  uint32_t checksum_errors = 0, checksum_thresh = 1;
+  uint32_t retransmits = 0, retransmit_thresh = 1;
+  uint32_t zero_windows = 0, zero_window_thresh = 1;
+};
+
+// What few connections need, allocated on first use: a long history, the tunnel parent, the
+// scaled history counters.
+struct Cold {
+  std::string history;  // the whole history once it outgrew the inline buffer
+  std::string tunnel_parent;
+  Scaled scaled[2];  // per TCP endpoint object (ep[0], ep[1])
+};
+
+// Flags of a connection.
+enum ConnFlag : uint8_t {
+  kInUse = 1 << 0,
+  kBeganWithSynAck = 1 << 1,
+  kTimersCancelled = 1 << 2,  // analyzer timers (attempt, expire) no longer act
+  kActiveOrig = 1 << 3,       // UDP and ICMP: a valid packet came from this side
+  kActiveResp = 1 << 4,
+  kOneWay = 1 << 5,  // ICMP message nothing answers: the table key keeps its direction
+};
+
+enum class TimeoutKind : uint8_t { tcp, udp, icmp, other };
+
+constexpr uint8_t kHistInline = 12;
+constexpr uint8_t kHistInCold = 0xff;  // hist_len: the history lives in the cold record
+
+// A connection's per-packet state: four cache lines, 64-byte aligned, so a TCP packet touches
+// exactly four (line 0: the key and what every packet updates; line 1: counters; lines 2-3:
+// the endpoints). What only creation, timers and the record need is in ConnMeta.
+struct alignas(64) Conn {
+  // line 0
+  Address orig_h, resp_h;
+  uint16_t orig_p, resp_p;
+  uint8_t proto;
+  uint8_t flags;
+  uint8_t packets_seen;  // saturating; only the first two matter
+  uint8_t orig_ep;       // TCP: ep[orig_ep] is the originator's side
+  uint32_t hist_seen;    // history letters seen, one bit per letter and direction
+  TimeoutKind timeout_kind;
+  uint8_t hist_len;  // kHistInCold when the history moved to the cold record
+  double last;
+  uint64_t uid_number;  // the uid is made from it when needed
+  // line 1
+  uint64_t pkts[2], ip_bytes[2];
+  uint64_t last_ref;  // Provenance::ref of the last packet
+  uint64_t missed_bytes;
+  uint32_t cold;  // 1 + index of the cold record; 0 = none
+  char hist[kHistInline];
+  // lines 2-3
+  union {
+    Endpoint ep[2];    // TCP
+    uint64_t size[2];  // UDP and ICMP payload bytes
+  };
+
+  bool has(ConnFlag f) const { return flags & f; }
+  void set(ConnFlag f) { flags |= f; }
+  void clear(ConnFlag f) { flags &= uint8_t(~f); }
+  Endpoint& tcp_orig() { return ep[orig_ep]; }
+  Endpoint& tcp_resp() { return ep[orig_ep ^ 1]; }
+  const Endpoint& tcp_orig() const { return ep[orig_ep]; }
+  const Endpoint& tcp_resp() const { return ep[orig_ep ^ 1]; }
+  int index_of(const Endpoint& e) const { return &e == &ep[0] ? 0 : 1; }
+};
+static_assert(sizeof(Endpoint) == 64);
+static_assert(sizeof(Conn) == 256);
+
+struct ConnMeta {
+  double start;
+  uint64_t first_ref;
+  uint32_t first_input, last_input;  // last_input: see Impl::uniform_input
+  uint32_t generation;  // survives reuse of the slot; timers carry the one they were set for
+};
+
+class ConnSlots {
+ public:
+  Conn& operator[](uint32_t i) { return chunks_[i >> kShift][i & kMask]; }
+  const Conn& operator[](uint32_t i) const { return chunks_[i >> kShift][i & kMask]; }
+  ConnMeta& meta(uint32_t i) { return metas_[i >> kShift][i & kMask]; }
+  const ConnMeta& meta(uint32_t i) const { return metas_[i >> kShift][i & kMask]; }
+  uint32_t size() const { return size_; }
+  uint32_t grow() {  // a new slot at the end, zeroed
+    if (size_ >= Timer::kSlotMask) throw std::length_error("too many live connections");
+    if ((size_ & kMask) == 0) {
+      chunks_.emplace_back(new Conn[kChunk]());
+      metas_.emplace_back(new ConnMeta[kChunk]());
+    }
+    return size_++;
+  }
+
+ private:
+  static constexpr uint32_t kShift = 12, kChunk = 1u << kShift, kMask = kChunk - 1;
+  std::vector<std::unique_ptr<Conn[]>> chunks_;
+  std::vector<std::unique_ptr<ConnMeta[]>> metas_;
+  uint32_t size_ = 0;
 };
 
 bool is_handshake(TcpState s) {
   return s == TcpState::inactive || s == TcpState::syn_sent || s == TcpState::syn_ack_sent;
 }
 
-ConnState tcp_conn_state(const Conn& c) {
+ConnState tcp_conn_state(const Conn& c, std::string_view h) {
   ConnState out;
-  const TcpEndpoint &o = c.tcp_orig(), &r = c.tcp_resp();
+  const Endpoint &o = c.tcp_orig(), &r = c.tcp_resp();
   const TcpState os = o.state, rs = r.state;
   const bool o_inactive = os == TcpState::inactive || os == TcpState::partial;
   const bool r_inactive = rs == TcpState::inactive || rs == TcpState::partial;
@@ -247,7 +353,6 @@ ConnState tcp_conn_state(const Conn& c) {
   } else if (os == TcpState::reset) {
     if (r_inactive) {
       // RSTOS0 only when the history reads /^\^?S[^HAFGIQ]*R.*/, else OTH.
-      const std::string& h = c.history;
       size_t i = (!h.empty() && h[0] == '^') ? 1 : 0;
       bool match = false;
       if (i < h.size() && h[i] == 'S') {
@@ -279,23 +384,57 @@ ConnState tcp_conn_state(const Conn& c) {
   return out;
 }
 
-std::string make_uid(uint64_t seed, uint64_t n) {
-  // splitmix64 of the counter: unique, deterministic, and looks like Zeek's base62 uids.
+constexpr size_t kUidLength = 19;
+
+// Digit i of z in base 62, (z / 62^i) % 62: the nine divisions by constants are independent
+// multiplications, where dividing by 62 nine times in a row would wait for each result.
+template <size_t I>
+constexpr uint64_t kPow62 = 62 * kPow62<I - 1>;
+template <>
+constexpr uint64_t kPow62<0> = 1;
+
+template <size_t... I>
+void base62_digits(char* out, uint64_t z, std::index_sequence<I...>) {
   static constexpr char kDigits[] =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  std::string uid = "C";
+  ((out[I] = kDigits[(z / kPow62<I>) % 62]), ...);
+}
+
+// The uid of the n-th connection: splitmix64 of the counter, so unique, deterministic, and
+// looking like Zeek's base62 uids. Connections keep only the counter.
+void write_uid(char* out, uint64_t seed, uint64_t n) {
+  out[0] = 'C';
   for (int round = 0; round < 2; ++round) {
     uint64_t z = seed + (n * 2 + uint64_t(round) + 1) * 0x9e3779b97f4a7c15ULL;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     z ^= z >> 31;
-    for (int i = 0; i < 9; ++i) {
-      uid.push_back(kDigits[z % 62]);
-      z /= 62;
-    }
+    base62_digits(out + 1 + round * 9, z, std::make_index_sequence<9>{});
   }
+}
+
+std::string make_uid(uint64_t seed, uint64_t n) {
+  std::string uid(kUidLength, 'C');
+  write_uid(uid.data(), seed, n);
   return uid;
 }
+
+// A connection key in canonical form: the two endpoints ordered, except for one-way ICMP
+// messages, which keep their direction.
+struct Canon {
+  const Address *a, *b;
+  uint16_t pa, pb;
+  Canon(const Address& src, uint16_t sp, const Address& dst, uint16_t dp, bool one_way) {
+    if (one_way || std::tie(src, sp) < std::tie(dst, dp)) {
+      a = &src, b = &dst, pa = sp, pb = dp;
+    } else {
+      a = &dst, b = &src, pa = dp, pb = sp;
+    }
+  }
+  bool operator==(const Canon& o) const {
+    return pa == o.pa && pb == o.pb && *a == *o.a && *b == *o.b;
+  }
+};
 
 }  // namespace
 
@@ -303,17 +442,125 @@ struct ConnTracker::Impl {
   TrackerOptions opt;
   EventSink& sink;
   TrackerStats& stats;
-  absl::flat_hash_map<ConnKey, uint32_t> table;
-  std::vector<Conn> slots;
+  ConnTable table;
+  ConnSlots slots;
   std::vector<uint32_t> free_slots;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+  std::vector<Timer> timers;  // a binary heap (std::push_heap), earliest first
+  std::deque<Cold> colds;     // a deque: references stay valid while it grows
+  std::vector<uint32_t> free_colds;
   uint64_t uid_counter = 0;
   std::string empty_uid;
+  static constexpr uint64_t kNoUid = UINT64_MAX;
+  uint64_t last_number = kNoUid;     // uid number of the last packet's connection
+  std::string uid_out;               // the uid last_uid() returns
+  uint64_t uid_out_number = kNoUid;  // the connection uid_out belongs to
+  // While every packet comes from the same input (always, in the CLI), connections record it
+  // only at creation; the first packet from another input makes every packet record it.
+  bool uniform_input = true;
+  bool seen_input = false;
+  uint32_t input0 = 0;
 
   Impl(TrackerOptions o, EventSink& s, TrackerStats& st) : opt(std::move(o)), sink(s), stats(st) {}
 
   void schedule(uint32_t slot, double at, TimerKind kind) {
-    timers.push(Timer{at, slot, slots[slot].generation, kind});
+    timers.push_back(Timer{at, slot | (uint32_t(kind) << 29), slots.meta(slot).generation});
+    std::push_heap(timers.begin(), timers.end(), TimerLater{});
+  }
+
+  double timeout(const Conn& c) const {
+    switch (c.timeout_kind) {
+      case TimeoutKind::tcp:
+        return opt.tcp_inactivity_timeout;
+      case TimeoutKind::udp:
+        return opt.udp_inactivity_timeout;
+      case TimeoutKind::icmp:
+        return opt.icmp_inactivity_timeout;
+      case TimeoutKind::other:
+        break;
+    }
+    return opt.other_inactivity_timeout;
+  }
+
+  Cold& cold(Conn& c) {
+    if (c.cold == 0) {
+      if (free_colds.empty()) {
+        colds.emplace_back();
+        c.cold = uint32_t(colds.size());
+      } else {
+        c.cold = free_colds.back() + 1;
+        free_colds.pop_back();
+      }
+    }
+    return colds[c.cold - 1];
+  }
+  const Cold* cold_if(const Conn& c) const { return c.cold ? &colds[c.cold - 1] : nullptr; }
+
+  std::string_view history(const Conn& c) const {
+    if (c.hist_len == kHistInCold) return colds[c.cold - 1].history;
+    return std::string_view(c.hist, c.hist_len);
+  }
+  // The history as a string in the cold record, for the rare edits that need one.
+  std::string& history_string(Conn& c) {
+    if (c.hist_len != kHistInCold) {
+      Cold& k = cold(c);
+      k.history.assign(c.hist, c.hist_len);
+      c.hist_len = kHistInCold;
+      return k.history;
+    }
+    return colds[c.cold - 1].history;
+  }
+  void set_history(Conn& c, std::string_view h) {
+    if (c.hist_len != kHistInCold && h.size() <= kHistInline) {
+      std::memcpy(c.hist, h.data(), h.size());
+      c.hist_len = uint8_t(h.size());
+    } else {
+      history_string(c) = h;
+    }
+  }
+  void push_history(Conn& c, char ch) {
+    if (c.hist_len < kHistInline) {
+      c.hist[c.hist_len++] = ch;
+    } else {
+      history_string(c).push_back(ch);
+    }
+  }
+  // Zeek's CheckHistory: the first time a letter is seen for a direction it is recorded;
+  // returns whether it had been seen before.
+  bool check_history(Conn& c, uint32_t bit, char code, bool is_orig) {
+    uint32_t mask = is_orig ? bit : bit << 16;
+    if (c.hist_seen & mask) return true;
+    c.hist_seen |= mask;
+    add_history(c, code, is_orig);
+    return false;
+  }
+  void add_history(Conn& c, char code, bool is_orig) {
+    push_history(c, is_orig ? code : char(code - 'A' + 'a'));
+  }
+  // Zeek's ScaledHistoryEntry: the letter again at 1, 10, 100 ... occurrences.
+  void scaled_history(Conn& c, char code, bool is_orig, uint32_t& count, uint32_t& threshold) {
+    if (++count == threshold) {
+      add_history(c, code, is_orig);
+      if (threshold <= UINT32_MAX / 10) threshold *= 10;
+    }
+  }
+  Scaled& scaled(Conn& c, const Endpoint& e) { return cold(c).scaled[c.index_of(e)]; }
+
+  void flip(Conn& c) {
+    std::swap(c.orig_h, c.resp_h);
+    std::swap(c.orig_p, c.resp_p);
+    std::swap(c.pkts[0], c.pkts[1]);
+    std::swap(c.ip_bytes[0], c.ip_bytes[1]);
+    if (c.proto != kProtoTcp) std::swap(c.size[0], c.size[1]);  // TCP: the endpoints share it
+    const uint8_t active = c.flags & (kActiveOrig | kActiveResp);
+    c.flags = uint8_t((c.flags & ~(kActiveOrig | kActiveResp)) |
+                      ((active & kActiveOrig) ? kActiveResp : 0) |
+                      ((active & kActiveResp) ? kActiveOrig : 0));
+    c.orig_ep ^= 1;  // endpoint objects stay put: code holding references keeps its meaning
+    push_history(c, '^');
+  }
+
+  uint64_t conn_hash(const Conn& c) const {
+    return tuple_hash(c.orig_h, c.orig_p, c.resp_h, c.resp_p, c.proto);
   }
 
   // The next firing of a periodic check. Nothing changes a connection between packets, so
@@ -326,49 +573,50 @@ struct ConnTracker::Impl {
   }
 
   void advance(double now) {
-    while (!timers.empty() && timers.top().at <= now) {
-      Timer t = timers.top();
-      timers.pop();
-      Conn& c = slots[t.slot];
-      if (!c.in_use || c.generation != t.generation) continue;
+    while (!timers.empty() && timers.front().at <= now) {
+      std::pop_heap(timers.begin(), timers.end(), TimerLater{});
+      const Timer t = timers.back();
+      timers.pop_back();
+      Conn& c = slots[t.slot()];
+      if (!c.has(kInUse) || slots.meta(t.slot()).generation != t.generation) continue;
       fire(t, c);
     }
   }
 
   void fire(const Timer& t, Conn& c) {
-    switch (t.kind) {
+    switch (t.kind()) {
       case TimerKind::inactivity:
-        if (c.last + c.timeout <= t.at) {
-          remove(t.slot);
+        if (c.last + timeout(c) <= t.at) {
+          remove(t.slot());
         } else {
-          schedule(t.slot, c.last + c.timeout, TimerKind::inactivity);
+          schedule(t.slot(), c.last + timeout(c), TimerKind::inactivity);
         }
         break;
       case TimerKind::attempt:
-        if (c.analyzer_timers_cancelled) break;
+        if (c.has(kTimersCancelled)) break;
         if ((c.tcp_orig().state == TcpState::syn_sent ||
              c.tcp_orig().state == TcpState::syn_ack_sent) &&
             c.tcp_resp().state == TcpState::inactive) {
-          remove(t.slot);
+          remove(t.slot());
         }
         break;
       case TimerKind::expire: {
-        if (c.analyzer_timers_cancelled) break;
-        const TcpEndpoint &o = c.tcp_orig(), &r = c.tcp_resp();
+        if (c.has(kTimersCancelled)) break;
+        const Endpoint &o = c.tcp_orig(), &r = c.tcp_resp();
         if (c.last + kTcpConnectionLinger < t.at) {
           if ((o.did_close || r.did_close) &&
               ((o.did_close && r.did_close) || o.state == TcpState::reset ||
                r.state == TcpState::reset || o.state == TcpState::inactive ||
                r.state == TcpState::inactive)) {
-            remove(t.slot);
+            remove(t.slot());
             break;
           }
           if (r.state == TcpState::inactive && o.state == TcpState::inactive) {
-            remove(t.slot);
+            remove(t.slot());
             break;
           }
         }
-        schedule(t.slot, next_period(t.at, kTcpSessionTimer), TimerKind::expire);
+        schedule(t.slot(), next_period(t.at, kTcpSessionTimer), TimerKind::expire);
         break;
       }
       case TimerKind::dns_expire:
@@ -376,59 +624,60 @@ struct ConnTracker::Impl {
         // traffic, checked every 10 s (with a second of slack), so one client port carries many
         // short DNS "connections".
         if (t.at - c.last >= kDnsSessionTimeout - 1.0) {
-          remove(t.slot);
+          remove(t.slot());
         } else {
-          schedule(t.slot, next_period(t.at, kDnsSessionTimeout), TimerKind::dns_expire);
+          schedule(t.slot(), next_period(t.at, kDnsSessionTimeout), TimerKind::dns_expire);
         }
         break;
       case TimerKind::remove:
-        remove(t.slot);
+        remove(t.slot());
         break;
     }
   }
 
-  uint32_t create(const DecodedPacket& p, const ConnKey& key, uint16_t sp, uint16_t dp, double ts,
-                  Provenance prov, const std::string& tunnel_parent) {
+  uint32_t create(const DecodedPacket& p, uint64_t hash, bool one_way, uint16_t sp, uint16_t dp,
+                  double ts, Provenance prov, const std::string& tunnel_parent) {
     uint32_t slot;
     if (!free_slots.empty()) {
       slot = free_slots.back();
       free_slots.pop_back();
     } else {
-      slot = uint32_t(slots.size());
-      slots.emplace_back();
+      slot = slots.grow();
     }
     Conn& c = slots[slot];
-    uint32_t gen = c.generation + 1;
+    ConnMeta& m = slots.meta(slot);
     c = Conn{};
-    c.generation = gen;
-    c.in_use = true;
-    c.key = key;
+    m.generation++;
+    c.flags = kInUse | (one_way ? kOneWay : 0);
     c.orig_h = p.src;
     c.resp_h = p.dst;
     c.orig_p = sp;
     c.resp_p = dp;
     c.proto = p.ip_proto;
-    c.start = c.last = ts;
-    c.first = c.last_prov = prov;
-    c.uid = make_uid(opt.uid_seed, uid_counter++);
-    c.tunnel_parent = tunnel_parent;
+    m.start = c.last = ts;
+    m.first_input = m.last_input = prov.input;
+    m.first_ref = c.last_ref = prov.ref;
+    c.uid_number = uid_counter++;
+    if (!tunnel_parent.empty()) cold(c).tunnel_parent = tunnel_parent;
     switch (p.ip_proto) {
       case kProtoTcp:
-        c.timeout = opt.udp_inactivity_timeout;
-        break;  // until established
+        c.timeout_kind = TimeoutKind::udp;  // until established
+        c.ep[0].data_horizon = c.ep[1].data_horizon = 1;
+        c.ep[0].gap_thresh = c.ep[1].gap_thresh = 1;
+        break;
       case kProtoUdp:
-        c.timeout = opt.udp_inactivity_timeout;
+        c.timeout_kind = TimeoutKind::udp;
         break;
       case kProtoIcmp:
       case kProtoIcmp6:
-        c.timeout = opt.icmp_inactivity_timeout;
+        c.timeout_kind = TimeoutKind::icmp;
         break;
       default:
-        c.timeout = opt.other_inactivity_timeout;
+        c.timeout_kind = TimeoutKind::other;
         break;
     }
-    table.emplace(key, slot);
-    schedule(slot, ts + c.timeout, TimerKind::inactivity);
+    table.insert(hash, slot);
+    schedule(slot, ts + timeout(c), TimerKind::inactivity);
     if (p.ip_proto == kProtoTcp) schedule(slot, ts + kTcpSynTimeout, TimerKind::expire);
 
     // Who is the originator when the first packet does not make it obvious.
@@ -439,7 +688,7 @@ struct ConnTracker::Impl {
       if (syn && ack) {
         // A SYN-ACK first is never flipped by port (stealth scans send them); the packet that
         // follows decides (see packet()).
-        c.began_with_syn_ack = true;
+        c.set(kBeganWithSynAck);
       } else if (!syn && is_likely_server_port(sp, kProtoTcp)) {
         flip = !is_likely_server_port(dp, kProtoTcp) || sp < dp;
       }
@@ -451,7 +700,7 @@ struct ConnTracker::Impl {
         schedule(slot, ts + kDnsSessionTimeout, TimerKind::dns_expire);
       }
     }
-    if (flip) c.flip();
+    if (flip) this->flip(c);
     ++stats.live;
     stats.peak_live = std::max(stats.peak_live, stats.live);
     return slot;
@@ -459,30 +708,31 @@ struct ConnTracker::Impl {
 
   void remove(uint32_t slot) {
     Conn& c = slots[slot];
-    emit(c);
-    table.erase(c.key);
-    c.in_use = false;
-    ++c.generation;
-    c.history.clear();
-    c.history.shrink_to_fit();
-    c.uid.clear();
-    c.uid.shrink_to_fit();
-    c.tunnel_parent.clear();
-    c.tunnel_parent.shrink_to_fit();
+    emit(slot);
+    table.erase(conn_hash(c), slot);
+    c.clear(kInUse);
+    ++slots.meta(slot).generation;
+    if (c.cold) {
+      colds[c.cold - 1] = Cold{};  // gives the strings' memory back
+      free_colds.push_back(c.cold - 1);
+      c.cold = 0;
+    }
     free_slots.push_back(slot);
     --stats.live;
   }
 
-  void emit(const Conn& c) {
+  void emit(uint32_t slot) {
+    const Conn& c = slots[slot];
+    const ConnMeta& m = slots.meta(slot);
     Connection r;
-    r.ts = c.start;
-    r.uid = c.uid;
+    r.ts = m.start;
+    r.uid = make_uid(opt.uid_seed, c.uid_number);
     r.orig_h = c.orig_h;
     r.resp_h = c.resp_h;
     r.orig_p = c.orig_p;
     r.resp_p = c.resp_p;
     r.ip_proto = c.proto;
-    r.duration = c.last - c.start;
+    r.duration = c.last - m.start;
     // conn.log fills duration and sizes only for connections that lasted (Zeek's set_conn).
     r.has_duration = r.duration > 0;
     r.has_bytes = r.has_duration;
@@ -490,29 +740,31 @@ struct ConnTracker::Impl {
     if (c.proto == kProtoTcp) {
       r.orig_bytes = c.tcp_orig().size(c.tcp_resp());
       r.resp_bytes = c.tcp_resp().size(c.tcp_orig());
-      r.state = tcp_conn_state(c);
+      r.state = tcp_conn_state(c, history(c));
     } else if (c.proto == kProtoUdp) {
       r.orig_bytes = c.size[0];
       r.resp_bytes = c.size[1];
-      if (c.active[0]) {
-        r.state = c.active[1] ? ConnState::SF : ConnState::S0;
+      const bool resp_active = c.has(kActiveResp);
+      if (c.has(kActiveOrig)) {
+        r.state = resp_active ? ConnState::SF : ConnState::S0;
       } else {
-        r.state = c.active[1] ? ConnState::SHR : ConnState::OTH;
+        r.state = resp_active ? ConnState::SHR : ConnState::OTH;
       }
     } else {
       r.orig_bytes = c.size[0];
       r.resp_bytes = c.size[1];
       r.state = ConnState::OTH;
     }
+    const Cold* k = cold_if(c);
     r.missed_bytes = c.missed_bytes;
-    r.history = c.history;
+    r.history = history(c);
     r.orig_pkts = c.pkts[0];
     r.orig_ip_bytes = c.ip_bytes[0];
     r.resp_pkts = c.pkts[1];
     r.resp_ip_bytes = c.ip_bytes[1];
-    r.tunnel_parents = c.tunnel_parent;
-    r.first = c.first;
-    r.last = c.last_prov;
+    if (k) r.tunnel_parents = k->tunnel_parent;
+    r.first = Provenance{m.first_input, m.first_ref};
+    r.last = Provenance{m.last_input, c.last_ref};
     ++stats.connections;
     sink.on_connection(r);
   }
@@ -528,7 +780,7 @@ struct ConnTracker::Impl {
   bool is_reuse(const Conn& c, const DecodedPacket& p) {
     const uint8_t f = p.tcp_flags;
     if (!(f & tcp_flag::kSyn)) return false;
-    const TcpEndpoint* conn_orig = &c.tcp_orig();
+    const Endpoint* conn_orig = &c.tcp_orig();
     if (f & tcp_flag::kAck) {
       if (c.tcp_orig().state != TcpState::inactive) return false;
       conn_orig = &c.tcp_resp();
@@ -544,29 +796,29 @@ struct ConnTracker::Impl {
     return true;
   }
 
-  void tcp_set_state(Conn& c, TcpEndpoint& e, TcpEndpoint& peer, TcpState s) {
+  void tcp_set_state(Conn& c, Endpoint& e, Endpoint& peer, TcpState s) {
     if (s == e.state) return;
     // Leaving the handshake switches the connection to the TCP inactivity timeout.
     if (!is_handshake(s) && is_handshake(e.state) && is_handshake(peer.state)) {
-      c.timeout = opt.tcp_inactivity_timeout;
+      c.timeout_kind = TimeoutKind::tcp;
     }
     e.set_state(s);
   }
 
-  void tcp_closed(uint32_t slot, Conn& c, TcpEndpoint& e, TcpEndpoint& peer) {
+  void tcp_closed(uint32_t slot, Conn& c, Endpoint& e, Endpoint& peer) {
     if (e.did_close) return;
     e.did_close = true;
     bool complete =
         e.state == TcpState::reset || peer.did_close || peer.state == TcpState::inactive;
     if (complete) {
-      c.analyzer_timers_cancelled = true;
+      c.set(kTimersCancelled);
       schedule(slot, c.last + kTcpCloseDelay, TimerKind::remove);
     } else if (e.prev_state != TcpState::inactive) {
       schedule(slot, c.last + kTcpSessionTimer, TimerKind::expire);
     }
   }
 
-  static uint64_t relative_seq(const TcpEndpoint& e, uint32_t cur, uint32_t last, uint32_t wraps,
+  static uint64_t relative_seq(const Endpoint& e, uint32_t cur, uint32_t last, uint32_t wraps,
                                bool* underflow) {
     int32_t delta = seq_delta(cur, last);
     if (delta < 0) {
@@ -583,10 +835,11 @@ struct ConnTracker::Impl {
   }
 
   void process_tcp(uint32_t slot, Conn& c, bool is_orig, const DecodedPacket& p, double ts) {
-    TcpEndpoint& e = is_orig ? c.tcp_orig() : c.tcp_resp();
-    TcpEndpoint& peer = is_orig ? c.tcp_resp() : c.tcp_orig();
+    Endpoint& e = is_orig ? c.tcp_orig() : c.tcp_resp();
+    Endpoint& peer = is_orig ? c.tcp_resp() : c.tcp_orig();
     if (p.checksum_bad) {
-      c.scaled_history('C', is_orig, e.checksum_errors, e.checksum_thresh);
+      Scaled& k = scaled(c, e);
+      scaled_history(c, 'C', is_orig, k.checksum_errors, k.checksum_thresh);
       return;
     }
     const uint8_t f = p.tcp_flags;
@@ -647,39 +900,40 @@ struct ConnTracker::Impl {
     int bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
     if (bits > 1) {
       if (fin && rst) {
-        c.check_history(kHistFinRst, 'I', is_orig);
+        check_history(c, kHistFinRst, 'I', is_orig);
       } else {
-        c.check_history(kHistMulti, 'Q', is_orig);
+        check_history(c, kHistMulti, 'Q', is_orig);
       }
     } else if (bits == 1) {
       if (syn) {
         char code = ack ? 'H' : 'S';
-        if (c.check_history(kHistSyn, code, is_orig) && rel_seq != e.hist_last_syn) {
-          c.add_history(code, is_orig);
+        if (check_history(c, kHistSyn, code, is_orig) && rel_seq != e.hist_last_syn) {
+          add_history(c, code, is_orig);
         }
         e.hist_last_syn = rel_seq;
       }
       if (fin) {
-        if (c.check_history(kHistFin, 'F', is_orig) && rel_seq + len != e.hist_last_fin) {
-          c.add_history('F', is_orig);
+        if (check_history(c, kHistFin, 'F', is_orig) && rel_seq + len != e.hist_last_fin) {
+          add_history(c, 'F', is_orig);
         }
         e.hist_last_fin = rel_seq + uint64_t(len);
       }
       if (rst) {
-        if (c.check_history(kHistRst, 'R', is_orig) && rel_seq != e.hist_last_rst) {
-          c.add_history('R', is_orig);
+        if (check_history(c, kHistRst, 'R', is_orig) && rel_seq != e.hist_last_rst) {
+          add_history(c, 'R', is_orig);
         }
         e.hist_last_rst = rel_seq;
       }
     } else if (len) {
-      c.check_history(kHistData, 'D', is_orig);
+      check_history(c, kHistData, 'D', is_orig);
     } else if (ack) {
-      c.check_history(kHistAck, 'A', is_orig);
+      check_history(c, kHistAck, 'A', is_orig);
     }
 
     // update_window: only the zero-window history letter matters for conn.log.
     if (p.window == 0 && !rst && peer.state != TcpState::closed && e.state != TcpState::reset) {
-      c.scaled_history('W', is_orig, e.zero_windows, e.zero_window_thresh);
+      Scaled& k = scaled(c, e);
+      scaled_history(c, 'W', is_orig, k.zero_windows, k.zero_window_thresh);
     }
 
     if (!e.did_close || !peer.did_close) c.last = ts;
@@ -720,7 +974,8 @@ struct ConnTracker::Impl {
     } else if (delta_last > 0) {
       e.update_last_seq(seq_one_past);
     } else if (len > 0) {
-      c.scaled_history('T', is_orig, e.retransmits, e.retransmit_thresh);
+      Scaled& k = scaled(c, e);
+      scaled_history(c, 'T', is_orig, k.retransmits, k.retransmit_thresh);
     }
 
     bool do_close = false;
@@ -737,14 +992,13 @@ struct ConnTracker::Impl {
     if (do_close) tcp_closed(slot, c, e, peer);
   }
 
-  void data_sent(TcpEndpoint& e, uint64_t seq, uint64_t len) {
-    e.data_seen = true;
+  void data_sent(Endpoint& e, uint64_t seq, uint64_t len) {
     if (seq <= e.data_horizon && seq + len > e.data_horizon) e.data_horizon = seq + len;
   }
 
   // An ack from the peer of `e` that goes beyond the data we saw reveals a content gap, which
   // Zeek reports (missed_bytes, history G) while both sides are established.
-  void ack_received(Conn& c, TcpEndpoint& e, const TcpEndpoint& peer, uint64_t rel_ack) {
+  void ack_received(Conn& c, Endpoint& e, const Endpoint& peer, uint64_t rel_ack) {
     if (rel_ack <= e.data_horizon) return;
     uint64_t target = rel_ack;
     if (e.fin_count > 0) {
@@ -755,28 +1009,28 @@ struct ConnTracker::Impl {
     uint64_t missing = target - e.data_horizon;
     if (e.state == TcpState::established && peer.state == TcpState::established) {
       c.missed_bytes += missing;
-      c.scaled_history('G', &e == &c.tcp_orig(), e.gaps, e.gap_thresh);
+      scaled_history(c, 'G', &e == &c.tcp_orig(), e.gaps, e.gap_thresh);
     }
     e.data_horizon = target;
   }
 
-  void update_state_machine(Conn& c, TcpEndpoint& e, TcpEndpoint& peer, bool is_orig,
+  void update_state_machine(Conn& c, Endpoint& e, Endpoint& peer, bool is_orig,
                             const DecodedPacket& p, uint32_t base_seq, int len, int32_t delta_last,
                             bool& do_close) {
     const uint8_t f = p.tcp_flags;
     const bool syn = f & tcp_flag::kSyn, fin = f & tcp_flag::kFin, rst = f & tcp_flag::kRst,
                ack = f & tcp_flag::kAck;
-    auto set = [&](TcpEndpoint& x, TcpState s) { tcp_set_state(c, x, &x == &e ? peer : e, s); };
+    auto set = [&](Endpoint& x, TcpState s) { tcp_set_state(c, x, &x == &e ? peer : e, s); };
     switch (e.state) {
       case TcpState::inactive: {
         if (syn) {
           if (is_orig) {
             set(e, ack ? TcpState::syn_ack_sent : TcpState::syn_sent);
-            schedule(slot_of(c), now_ + kTcpAttemptDelay, TimerKind::attempt);
+            schedule(cur_slot_, now_ + kTcpAttemptDelay, TimerKind::attempt);
           } else {
             if (!ack && peer.state == TcpState::syn_ack_sent && base_seq == e.start()) {
               // A SYN/SYN-ACK reversal (the SYN-ACK was captured first): flip and establish.
-              c.flip();
+              flip(c);
               set(peer, TcpState::established);
             }
             if (peer.state == TcpState::syn_sent) set(peer, TcpState::established);
@@ -842,37 +1096,43 @@ struct ConnTracker::Impl {
     (void)delta_last;
   }
 
-  uint32_t slot_of(const Conn& c) const { return uint32_t(&c - slots.data()); }
-  double now_ = 0;  // time of the packet being processed
+  double now_ = 0;         // time of the packet being processed
+  uint32_t cur_slot_ = 0;  // slot of the connection it goes to
 
   void process_udp(Conn& c, bool is_orig, const DecodedPacket& p) {
     if (p.checksum_bad) {
-      c.check_history(kHistCorrupt, 'C', is_orig);
+      check_history(c, kHistCorrupt, 'C', is_orig);
       return;
     }
-    c.check_history(kHistData, 'D', is_orig);
+    check_history(c, kHistData, 'D', is_orig);
     int d = is_orig ? 0 : 1;
     c.size[d] += p.payload_len;
-    c.active[d] = true;
+    c.set(is_orig ? kActiveOrig : kActiveResp);
     count(c, is_orig, p);
   }
 
   void process_icmp(Conn& c, bool is_orig, const DecodedPacket& p) {
     if (p.checksum_bad) {
-      c.check_history(kHistCorrupt, 'C', is_orig);
+      check_history(c, kHistCorrupt, 'C', is_orig);
       return;
     }
     int d = is_orig ? 0 : 1;
     c.size[d] += p.payload_len;
-    c.active[d] = true;
+    c.set(is_orig ? kActiveOrig : kActiveResp);
     count(c, is_orig, p);
   }
 
-  const std::string& packet(const DecodedPacket& p, double ts, Provenance prov,
-                            const std::string& tunnel_parent) {
-    if (!p.transport_ok) return empty_uid;
+  void feed(const DecodedPacket& p, double ts, Provenance prov, const std::string& tunnel_parent) {
+    last_number = kNoUid;
+    if (!p.transport_ok) return;
     ++stats.packets;
     now_ = ts;
+    if (!seen_input) {
+      seen_input = true;
+      input0 = prov.input;
+    } else if (prov.input != input0) {
+      uniform_input = false;
+    }
     advance(ts);
 
     uint16_t sp = p.src_port, dp = p.dst_port;
@@ -881,21 +1141,27 @@ struct ConnTracker::Impl {
     const bool has_ports = p.ip_proto == kProtoTcp || p.ip_proto == kProtoUdp ||
                            p.ip_proto == kProtoIcmp || p.ip_proto == kProtoIcmp6;
     if (!has_ports) sp = dp = 0;
-    ConnKey key = make_key(p.src, sp, p.dst, dp, p.ip_proto, one_way);
-
-    uint32_t slot;
-    auto it = table.find(key);
-    if (it != table.end() && p.ip_proto == kProtoTcp && is_reuse(slots[it->second], p)) {
-      remove(it->second);
-      it = table.end();
+    const uint64_t hash = tuple_hash(p.src, sp, p.dst, dp, p.ip_proto);
+    const uint8_t proto = p.ip_proto;
+    uint32_t slot = table.find(hash, [&](uint32_t s) {
+      const Conn& x = slots[s];
+      if (x.proto != proto) return false;
+      if (!one_way && !x.has(kOneWay)) {  // the common case: compare as an unordered pair
+        return (x.orig_p == sp && x.resp_p == dp && x.orig_h == p.src && x.resp_h == p.dst) ||
+               (x.orig_p == dp && x.resp_p == sp && x.orig_h == p.dst && x.resp_h == p.src);
+      }
+      return Canon(x.orig_h, x.orig_p, x.resp_h, x.resp_p, x.has(kOneWay)) ==
+             Canon(p.src, sp, p.dst, dp, one_way);
+    });
+    if (slot != ConnTable::kNone && proto == kProtoTcp && is_reuse(slots[slot], p)) {
+      remove(slot);
+      slot = ConnTable::kNone;
     }
-    if (it == table.end()) {
-      slot = create(p, key, sp, dp, ts, prov, tunnel_parent);
-    } else {
-      slot = it->second;
-    }
+    if (slot == ConnTable::kNone) slot = create(p, hash, one_way, sp, dp, ts, prov, tunnel_parent);
+    cur_slot_ = slot;
     Conn& c = slots[slot];
-    c.last_prov = prov;
+    if (!uniform_input) slots.meta(slot).last_input = prov.input;
+    c.last_ref = prov.ref;
     bool is_orig = (p.src == c.orig_h && sp == c.orig_p);
     if (p.src == p.dst && sp == dp) is_orig = true;
 
@@ -906,15 +1172,16 @@ struct ConnTracker::Impl {
         // follows: stealth scans never produce those. The first packet after the SYN-ACK(s)
         // decides; one that fails its checksum settles it as "no flip".
         const uint8_t f = p.tcp_flags;
-        if (c.began_with_syn_ack && c.packets_seen > 1 && !(f & tcp_flag::kSyn)) {
-          c.began_with_syn_ack = false;
+        if (c.has(kBeganWithSynAck) && c.packets_seen > 1 && !(f & tcp_flag::kSyn)) {
+          c.clear(kBeganWithSynAck);
           if (!p.checksum_bad && (f & tcp_flag::kAck) && !(f & (tcp_flag::kFin | tcp_flag::kRst))) {
             // Zeek rewrites the history too: the SYN-ACK becomes the responder's "^h".
-            c.flip();
-            c.history.pop_back();
-            for (char& ch : c.history)
-              ch = char(std::isupper(ch) ? std::tolower(ch) : std::toupper(ch));
-            c.history.insert(c.history.begin(), '^');
+            flip(c);
+            std::string h(history(c));
+            h.pop_back();
+            for (char& ch : h) ch = char(std::isupper(ch) ? std::tolower(ch) : std::toupper(ch));
+            h.insert(h.begin(), '^');
+            set_history(c, h);
             c.hist_seen = (c.hist_seen << 16) | (c.hist_seen >> 16);
             is_orig = !is_orig;
           }
@@ -939,7 +1206,17 @@ struct ConnTracker::Impl {
         count(c, is_orig, p);
         break;
     }
-    return c.uid;
+    last_number = c.uid_number;
+  }
+
+  const std::string& last_uid() {
+    if (last_number == kNoUid) return empty_uid;
+    if (last_number != uid_out_number) {
+      uid_out_number = last_number;
+      uid_out.resize(kUidLength);
+      write_uid(uid_out.data(), opt.uid_seed, last_number);
+    }
+    return uid_out;
   }
 
   void flush() {
@@ -947,12 +1224,13 @@ struct ConnTracker::Impl {
     // the output is stable.
     std::vector<uint32_t> open;
     for (uint32_t i = 0; i < slots.size(); ++i) {
-      if (slots[i].in_use) open.push_back(i);
+      if (slots[i].has(kInUse)) open.push_back(i);
     }
     std::sort(open.begin(), open.end(),
-              [&](uint32_t a, uint32_t b) { return slots[a].start < slots[b].start; });
+              [&](uint32_t a, uint32_t b) { return slots.meta(a).start < slots.meta(b).start; });
     for (uint32_t s : open) remove(s);
     timers = {};
+    last_number = kNoUid;
   }
 };
 
@@ -962,7 +1240,17 @@ ConnTracker::~ConnTracker() = default;
 
 const std::string& ConnTracker::packet(const DecodedPacket& p, double ts, Provenance prov,
                                        const std::string& tunnel_parent) {
-  return impl_->packet(p, ts, prov, tunnel_parent);
+  impl_->feed(p, ts, prov, tunnel_parent);
+  return impl_->last_uid();
+}
+
+void ConnTracker::feed(const DecodedPacket& p, double ts, Provenance prov,
+                       const std::string& tunnel_parent) {
+  impl_->feed(p, ts, prov, tunnel_parent);
+}
+
+const std::string& ConnTracker::last_uid() {
+  return impl_->last_uid();
 }
 
 void ConnTracker::flush() {

@@ -43,6 +43,12 @@ class ConnTracker {
   const std::string& packet(const DecodedPacket& p, double ts, Provenance prov,
                             const std::string& tunnel_parent);
 
+  // The same as packet() without making the uid: most packets are not tunnels, and nobody asks
+  // for the uid of their connection. last_uid() then makes it, for the packet fed last (empty if
+  // it had no usable transport header); valid until the next call.
+  void feed(const DecodedPacket& p, double ts, Provenance prov, const std::string& tunnel_parent);
+  const std::string& last_uid();
+
   // Ends every open connection as if the input ended (Zeek's behaviour at the end of a trace).
   void flush();
 
