@@ -35,12 +35,13 @@ void ScanDetector::on_connection(const Connection& c) {
   if (c.ip_proto != kProtoTcp && c.ip_proto != kProtoUdp) return;
   Host& h = hosts_[c.orig_h];
   const Outcome outcome = outcome_of(c);
-  if (!unsuccessful(outcome) && !h.not_failed.insert({c.resp_h, c.resp_p, c.ip_proto}).second) {
-    return;
-  }
   if (h.attempts.size() >= opt_.max_attempts_per_host || held_ >= opt_.max_attempts) {
     ++h.dropped;
     return;
+  }
+  if (!unsuccessful(outcome)) {
+    if (!h.not_failed.insert({c.resp_h, c.resp_p, c.ip_proto}).second) return;
+    ++held_;  // the set entry
   }
   uint32_t packets = c.has_counts ? uint32_t(std::min<uint64_t>(c.orig_pkts, UINT32_MAX)) : 1;
   h.attempts.push_back({c.ts, c.resp_h, c.resp_p, c.ip_proto, outcome, packets, c.first});
@@ -57,7 +58,7 @@ void ScanDetector::analyse_host(const Address& host, Host& h) {
       begin = i;
     }
   }
-  held_ -= a.size();
+  held_ -= a.size() + h.not_failed.size();
   std::vector<Attempt>().swap(a);
   absl::flat_hash_set<Target>().swap(h.not_failed);
 }

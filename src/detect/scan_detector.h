@@ -21,7 +21,7 @@ struct ScanOptions {
   size_t min_ports = 12;     // distinct ports on one host for a vertical scan
   // Memory bounds on the attempts held; the rest are counted only, and findings say so.
   size_t max_attempts_per_host = 200000;
-  size_t max_attempts = 4'000'000;  // all hosts together (about 200 MB)
+  size_t max_attempts = 4'000'000;  // all hosts together, set entries included (~250 MB)
 };
 
 class ScanDetector : public Detector {

@@ -93,6 +93,40 @@ TEST(ScanDetector, HourlyRetriesOfOnePoolAreOneFindingThatCountsTheEpisodes) {
   EXPECT_EQ(f.evidence.size(), 6u * (Finding::kMaxEvidence / 6));
 }
 
+TEST(ScanDetector, MemoryBoundKeepsTheFirstAttemptsAndSaysSo) {
+  ScanOptions o;
+  o.max_attempts = 40;
+  ScanDetector d(o);
+  for (int i = 0; i < 200; ++i) {
+    const std::string dst = "128.2." + std::to_string(i / 200) + "." + std::to_string(i % 200);
+    d.on_connection(attempt("192.168.1.3", dst.c_str(), 1214, 1000 + i * 0.1, ConnState::S0));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].attributes["targets"], 40);
+  ASSERT_FALSE(out[0].notes.empty());
+  EXPECT_NE(out[0].notes.back().find("160 attempts"), std::string::npos) << out[0].notes.back();
+}
+
+TEST(ScanDetector, AnsweredTargetsAreHeldOnceAndUnknownOutcomesAreNoMisses) {
+  ScanDetector d;
+  // Browsing: the same 20 servers a thousand times each, answered; then allowed-but-unknown
+  // firewall lines to 30 more. Neither is a scan.
+  for (int k = 0; k < 1000; ++k) {
+    const std::string dst = "151.101.1." + std::to_string(k % 20);
+    d.on_connection(attempt("10.0.0.7", dst.c_str(), 443, 5000 + k, ConnState::SF));
+  }
+  for (int k = 0; k < 30; ++k) {
+    const std::string dst = "93.184.216." + std::to_string(k);
+    d.on_connection(
+        attempt("10.0.0.7", dst.c_str(), 443, 5000 + k, ConnState::none, Action::allowed));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  EXPECT_TRUE(out.empty()) << out[0].summary;
+}
+
 TEST(ScanDetector, OrdinaryBrowsingIsNotAScan) {
   ScanDetector d;
   for (int i = 0; i < 40; ++i) {
