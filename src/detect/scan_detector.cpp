@@ -202,8 +202,8 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
   for (const auto& [pp, ps] : by_port) {
     // Probed: tried and never answered. An attempt whose outcome is unknown (a firewall line
     // that let it through) is neither a hit nor a miss.
-    const size_t probed = size_t(std::count_if(ps.failed.begin(), ps.failed.end(),
-                                               [&](auto& t) { return !ps.answered.contains(t); }));
+    size_t probed = 0;
+    for (const auto& t : ps.failed) probed += !ps.answered.contains(t);
     if (probed < opt_.min_targets) continue;
 
     // Follow the first contact with each target, in time order, for the sequential test.
