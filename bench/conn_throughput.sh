@@ -11,11 +11,12 @@ run_tshark=1
 [[ "${2:-}" == "--no-tshark" || "${1:-}" == "--no-tshark" ]] && run_tshark=0
 [[ "$conns" =~ ^[0-9]+$ ]] || conns=500000
 
-cmake --build build --target callhome gen_capture >/dev/null
+build=${BUILD:-build}  # build directory to measure
+cmake --build "$build" --target callhome gen_capture >/dev/null
 data=${BENCH_DIR:-/tmp/callhome-bench}
 mkdir -p "$data"
 pcap="$data/bench-$conns.pcap"
-[[ -f "$pcap" && "$pcap" -nt build/bench/gen_capture ]] || ./build/bench/gen_capture "$pcap" "$conns" 1 4096 128
+[[ -f "$pcap" && "$pcap" -nt "$build/bench/gen_capture" ]] || "$build/bench/gen_capture" "$pcap" "$conns" 1 4096 128
 bytes=$(stat -c %s "$pcap")
 packets=$(capinfos -c -M "$pcap" | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}')
 
@@ -25,10 +26,10 @@ measure() {  # prints "wall_seconds max_rss_kb"
 }
 cat "$pcap" >/dev/null  # warm the page cache so every run reads from memory
 read -r raw_s raw_kb < <(measure dd if="$pcap" of=/dev/null bs=4M)
-read -r ch_s ch_kb < <(measure ./build/callhome conn --stats "$pcap")
+read -r ch_s ch_kb < <(measure "$build/callhome" conn --stats "$pcap")
 live=$(sed -n 's/.* \([0-9]*\) peak live connections.*/\1/p' "$data/stderr.out")
 nconn=$(sed -n 's/.*, \([0-9]*\) connections,.*/\1/p' "$data/stderr.out")
-read -r base_s base_kb < <(measure ./build/callhome --version)
+read -r base_s base_kb < <(measure "$build/callhome" --version)
 
 awk -v b="$bytes" -v p="$packets" -v rs="$raw_s" -v cs="$ch_s" -v ck="$ch_kb" -v bk="$base_kb" \
     -v live="$live" -v n="$nconn" 'BEGIN {

@@ -32,7 +32,12 @@ void ProxyBypassDetector::on_connection(const Connection& c) {
   const Outcome o = outcome_of(c);
   h.blocked += o == Outcome::blocked;
   h.ports.insert(c.resp_p);
-  if (h.destinations.size() < 1000) h.destinations.insert(c.resp_h);
+  // A bounded sample: enough to name the organisations, small enough for thousands of hosts.
+  if (h.destinations.size() < kMaxDestinations) {
+    h.destinations.insert(c.resp_h);
+  } else if (!h.destinations.contains(c.resp_h)) {
+    h.more_destinations = true;
+  }
   if (h.first == 0 || c.ts < h.first) h.first = c.ts;
   h.last = std::max(h.last, c.ts);
   if (h.samples.size() < Finding::kMaxEvidence) {
@@ -72,15 +77,17 @@ void ProxyBypassDetector::finish(std::vector<Finding>& out) {
     }
     f.attributes = {{"ports", std::vector<uint16_t>(h.ports.begin(), h.ports.end())},
                     {"destinations", h.destinations.size()},
+                    {"more_destinations", h.more_destinations},
                     {"sample_targets", dsts},
                     {"attempts", h.attempts},
                     {"blocked", h.blocked},
                     {"uses_proxy_too", h.via_proxy > 0},
                     {"dst_orgs", orgs}};
     f.summary = fmt::format(
-        "{} made {} direct web connection attempts to {} address(es) ({} blocked){}; configure "
+        "{} made {} direct web connection attempts to {}{} address(es) ({} blocked){}; configure "
         "the proxy in the program responsible",
-        host.to_string(), h.attempts, h.destinations.size(), h.blocked,
+        host.to_string(), h.attempts, h.more_destinations ? "more than " : "",
+        h.destinations.size(), h.blocked,
         h.via_proxy > 0 ? " although it also uses the proxy" : "");
     out.push_back(std::move(f));
   }

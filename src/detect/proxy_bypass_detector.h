@@ -36,11 +36,13 @@ class ProxyBypassDetector : public Detector {
   void finish(std::vector<Finding>& out) override;
 
  private:
+  static constexpr size_t kMaxDestinations = 256;
   bool is_proxy(const Address& a, uint16_t port) const;
   struct Host {
     uint64_t attempts = 0, blocked = 0, via_proxy = 0;
     std::set<uint16_t> ports;
-    std::set<Address> destinations;
+    std::set<Address> destinations;  // at most kMaxDestinations
+    bool more_destinations = false;
     double first = 0, last = 0;
     std::vector<EvidenceRef> samples;
   };

@@ -33,6 +33,24 @@ TEST(ProxyBypass, BlockedDirectWebAttemptsBesideProxyUse) {
   EXPECT_EQ(out[0].attributes["ports"], std::vector<int>{80});
 }
 
+TEST(ProxyBypass, ManyDestinationsAreSampledAndSaidToBeMore) {
+  ProxyBypassOptions o;
+  o.proxies = {{*Address::parse("192.168.0.2"), 8080}};
+  ProxyBypassDetector d(o);
+  for (int i = 0; i < 300; ++i) {
+    const std::string dst = "93.184." + std::to_string(i / 250) + "." + std::to_string(i % 250);
+    d.on_connection(conn("192.168.0.13", uint16_t(2000 + i), dst.c_str(), 443, i, ConnState::none,
+                         Action::blocked));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].attributes["attempts"], 300);
+  EXPECT_EQ(out[0].attributes["destinations"], 256);
+  EXPECT_TRUE(out[0].attributes["more_destinations"].get<bool>());
+  EXPECT_NE(out[0].summary.find("more than 256 address(es)"), std::string::npos) << out[0].summary;
+}
+
 TEST(ProxyBypass, SilentWithoutAProxy) {
   ProxyBypassDetector d(ProxyBypassOptions{});
   for (int i = 0; i < 5; ++i) {
