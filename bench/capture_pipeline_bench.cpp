@@ -89,36 +89,9 @@ void ReadDecode(benchmark::State& state) {
   state.SetBytesProcessed(int64_t(state.iterations() * capture().size()));
 }
 
+// Reading, decoding and connection tracking as `callhome conn` does them: the uid is made only
+// where a tunnel needs it (ConnTracker::feed), since most packets are not tunnels.
 void ReadDecodeTrack(benchmark::State& state) {
-  struct Null : EventSink {
-    size_t n = 0;
-    void on_connection(const Connection&) override { ++n; }
-  } sink;
-  for (auto _ : state) {
-    auto src = ByteSource::from_memory(capture(), memory_options());
-    InputReport report;
-    std::string error;
-    auto reader = CaptureReader::open(*src, report, &error);
-    PacketDecoder decoder(PacketDecoder::Options{false});
-    ConnTracker tracker(TrackerOptions{}, sink);
-    RawPacket p;
-    DecodedLayers layers;
-    std::string why;
-    const std::string none;
-    while (reader->next(p)) {
-      if (decoder.decode(p, layers, &why) != PacketDecoder::Result::ok) continue;
-      for (int i = 0; i < layers.count; ++i)
-        tracker.packet(layers.layer[i], p.ts, {0, p.number}, none);
-    }
-    tracker.flush();
-    state.counters["connections"] = double(tracker.stats().connections);
-  }
-  state.SetBytesProcessed(int64_t(state.iterations() * capture().size()));
-}
-
-// The same with the uid asked for only where a tunnel needs it (ConnTracker::feed), as the CLI
-// could do it: most packets are not tunnels.
-void ReadDecodeTrackFeed(benchmark::State& state) {
   struct Null : EventSink {
     size_t n = 0;
     void on_connection(const Connection&) override { ++n; }
@@ -151,7 +124,6 @@ BENCHMARK(RawRecordWalk)->Unit(benchmark::kMillisecond);
 BENCHMARK(ReadOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(ReadDecode)->Unit(benchmark::kMillisecond);
 BENCHMARK(ReadDecodeTrack)->Unit(benchmark::kMillisecond);
-BENCHMARK(ReadDecodeTrackFeed)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace callhome

@@ -37,6 +37,7 @@
 #include "detect/port_fallback_detector.h"
 #include "detect/scan_detector.h"
 #include "detect/sequential_ports_detector.h"
+#include "synthetic.h"
 
 namespace callhome {
 namespace {
@@ -48,17 +49,8 @@ constexpr double kT0 = 1709280000.0;  // 2024-03-01 08:00:00 UTC
 constexpr double kPerSecond = 100.0;
 const Address kProxy = Address::v4(0x0a000005u);  // 10.0.0.5
 
-struct Rng {  // xorshift64*: deterministic
-  uint64_t s = 0x2545F4914F6CDD1Dull;
-  uint64_t next() {
-    s ^= s >> 12;
-    s ^= s << 25;
-    s ^= s >> 27;
-    return s * 0x2545F4914F6CDD1Dull;
-  }
-  uint32_t below(uint32_t n) { return uint32_t((next() >> 32) % n); }
-  double unit() { return double(next() >> 11) * (1.0 / 9007199254740992.0); }
-};
+using bench::public_v4;
+using bench::Rng;
 
 uint32_t host_addr(uint32_t h) {
   return (10u << 24) | ((1 + h / 250) << 16) | ((h % 250) << 8) | (1 + h % 7 * 30);
@@ -69,14 +61,7 @@ class Site {
  public:
   Site() {
     servers_.reserve(kServers);
-    for (uint32_t i = 0; i < kServers; ++i) {
-      uint32_t a;
-      do {
-        a = uint32_t(r_.next() >> 32);
-      } while ((a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 || (a >> 24) >= 224 ||
-               (a >> 20) == 0xAC1 || (a >> 16) == 0xC0A8);
-      servers_.push_back(a);
-    }
+    for (uint32_t i = 0; i < kServers; ++i) servers_.push_back(public_v4(r_));
     for (uint32_t b = 0; b < kBeacons; ++b) {
       period_[b] = 60.0 + 30.0 * b;
       next_beacon_[b] = kT0 + r_.unit() * period_[b];

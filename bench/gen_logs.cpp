@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "synthetic.h"
+
 namespace {
 
 constexpr uint32_t kInternalHosts = 5000;
@@ -30,18 +32,8 @@ constexpr uint32_t kBeacons = 20;
 constexpr double kT0 = 1709251200.0;  // 2024-03-01 00:00:00 UTC
 constexpr double kLinesPerSecond = 100.0;
 
-struct Rng {  // xorshift64*: deterministic, no libc rand()
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull) {}
-  uint64_t next() {
-    s ^= s >> 12;
-    s ^= s << 25;
-    s ^= s >> 27;
-    return s * 0x2545F4914F6CDD1Dull;
-  }
-  uint32_t below(uint32_t n) { return uint32_t((next() >> 32) % n); }
-  double unit() { return double(next() >> 11) * (1.0 / 9007199254740992.0); }
-};
+using callhome::bench::public_v4;
+using callhome::bench::Rng;
 
 enum class Kind : uint8_t { browse, dns, other, beacon, scan, sweep };
 
@@ -68,14 +60,7 @@ struct Traffic {
 
   explicit Traffic(uint64_t seed) : r(seed) {
     servers.reserve(kServers);
-    for (uint32_t i = 0; i < kServers; ++i) {
-      uint32_t a;
-      do {  // public-looking addresses, never 10/8, 127/8, 172.16/12, 192.168/16 or multicast
-        a = uint32_t(r.next() >> 32);
-      } while ((a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 || (a >> 24) >= 224 ||
-               (a >> 20) == 0xAC1 || (a >> 16) == 0xC0A8);
-      servers.push_back(a);
-    }
+    for (uint32_t i = 0; i < kServers; ++i) servers.push_back(public_v4(r));
     for (uint32_t i = 0; i < kBeacons; ++i) {
       beacon_period[i] = 60.0 + 30.0 * i;
       beacon_next[i] = kT0 + r.unit() * beacon_period[i];

@@ -37,15 +37,14 @@ const std::string& squid_text() {
                           "%u.%03u %6u 2001:db8:%x::%x TCP_MISS/200 %u GET "
                           "http://cdn%u.example.org/static/app-%u.js - "
                           "FIRST_UP_PARENT/10.0.0.1 application/javascript\n",
-                          t, ms, i % 3000, (i >> 8) & 0xffff, i & 0xffff, 500 + i % 90000, host,
-                          i);
+                          t, ms, i % 3000, (i >> 8) & 0xffff, i & 0xffff, 500 + i % 90000, host, i);
       } else {
         n = std::snprintf(line, sizeof line,
                           "%u.%03u %6u 192.168.%u.%u TCP_MISS/200 %u GET "
                           "http://www%u.example.com/path/to/page%u.html?q=%u - "
                           "DIRECT/93.184.%u.%u text/html\n",
-                          t, ms, i % 5000, (i >> 8) & 255, i & 255, 300 + i % 120000, host,
-                          i % 100, i, host & 255, (host * 3) & 255);
+                          t, ms, i % 5000, (i >> 8) & 255, i & 255, 300 + i % 120000, host, i % 100,
+                          i, host & 255, (host * 3) & 255);
       }
       s.append(line, size_t(n));
     }
@@ -78,8 +77,8 @@ void BM_ReadSquidNative(benchmark::State& state) {
     rejected = report.rejected;
   }
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(text.size()));
-  state.counters["lines/s"] = benchmark::Counter(double(records) * double(state.iterations()),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["lines/s"] =
+      benchmark::Counter(double(records) * double(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["rejected"] = double(rejected);
 }
 BENCHMARK(BM_ReadSquidNative)->Unit(benchmark::kMillisecond)->UseRealTime();
