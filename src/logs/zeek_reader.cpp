@@ -492,6 +492,10 @@ class ZeekReader {
     if (!require({kTs, kOrigH, kRespH})) return;
     const Record& r = rec_;
     const double ts = r.number[kTs];
+    if (!std::isfinite(ts)) {
+      why_ = "ts is not a finite number";
+      return;
+    }
     switch (kind) {
       case Kind::conn:
         emit_conn();
@@ -532,7 +536,7 @@ class ZeekReader {
     c.service.assign(text(kService));
     c.history.assign(text(kHistory));
     c.tunnel_parents.assign(text(kTunnelParents));
-    c.has_duration = r.has[kDuration];
+    c.has_duration = r.has[kDuration] && r.number[kDuration] >= 0;  // Zeek never logs less
     c.duration = c.has_duration ? r.number[kDuration] : 0;
     c.has_bytes = r.has[kOrigBytes] || r.has[kRespBytes];
     c.orig_bytes = count(kOrigBytes);
