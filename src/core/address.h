@@ -54,15 +54,22 @@ class Address {
 
   // Canonical text: dotted quad for IPv4, RFC 5952 for IPv6 (what Zeek prints).
   std::string to_string() const;
+  // The same text written to `out`, which has room for kMaxText bytes; returns its length.
+  // No allocation: log writers format an address for every record.
+  static constexpr size_t kMaxText = 46;
+  size_t format(char* out) const;
+
+  // The address as a 128-bit big-endian number, in two halves (prefix masks, ordering).
+  uint64_t high() const { return __builtin_bswap64(word(0)); }
+  uint64_t low() const { return __builtin_bswap64(word(1)); }
 
   // Two 64-bit loads instead of a memcmp call: addresses are compared for every packet.
   friend bool operator==(const Address& a, const Address& b) {
     return a.word(0) == b.word(0) && a.word(1) == b.word(1);
   }
   friend std::strong_ordering operator<=>(const Address& a, const Address& b) {
-    const uint64_t a0 = __builtin_bswap64(a.word(0)), b0 = __builtin_bswap64(b.word(0));
-    if (a0 != b0) return a0 <=> b0;
-    return __builtin_bswap64(a.word(1)) <=> __builtin_bswap64(b.word(1));
+    if (a.high() != b.high()) return a.high() <=> b.high();
+    return a.low() <=> b.low();
   }
 
   template <typename H>

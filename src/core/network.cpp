@@ -36,7 +36,12 @@ std::optional<Cidr> Cidr::parse(std::string_view text) {
 }
 
 bool Cidr::contains(const Address& a) const {
-  return mask(a, bits) == base;
+  // Two masked 64-bit compares: this runs for every connection record (local_orig/resp).
+  const auto prefix_mask = [](int n) -> uint64_t {
+    return n <= 0 ? 0 : n >= 64 ? ~uint64_t(0) : ~uint64_t(0) << (64 - n);
+  };
+  return (a.high() & prefix_mask(bits)) == base.high() &&
+         (a.low() & prefix_mask(bits - 64)) == base.low();
 }
 
 std::string Cidr::to_string() const {

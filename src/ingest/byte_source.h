@@ -14,9 +14,9 @@ namespace callhome {
 class ByteSource {
  public:
   struct Options {
-    bool hash = true;                // compute the SHA-256 of the file as stored
-    bool decompress = true;          // gunzip when the file starts with the gzip magic
-    size_t chunk = size_t(4) << 20;  // bytes per read() of the file
+    bool hash = true;                 // compute the SHA-256 of the file as stored
+    bool decompress = true;           // gunzip when the file starts with the gzip magic
+    size_t chunk = size_t(64) << 10;  // bytes per read() of the file
   };
 
   // nullptr with *error set ("cannot open: No such file or directory") on failure.

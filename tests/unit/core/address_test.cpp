@@ -22,9 +22,21 @@ TEST(Address, ParsesAndPrintsBothFamilies) {
 }
 
 TEST(Address, RejectsGarbage) {
-  for (const char* bad : {"", "1.2.3", "256.1.1.1", "1.2.3.4.5", "::g", "a.b.c.d", " 1.2.3.4"}) {
+  for (const char* bad : {"", "1.2.3", "256.1.1.1", "1.2.3.4.5", "::g", "a.b.c.d", " 1.2.3.4",
+                          "01.2.3.4", "1.2.3.0004", "1..2.3", "1.2.3.4 ", "1.2.3.", "1.2.3.-4"}) {
     EXPECT_FALSE(Address::parse(bad)) << bad;
   }
+}
+
+TEST(Address, DottedQuadEdgesRoundTrip) {
+  for (const char* text : {"0.0.0.0", "255.255.255.255", "10.0.100.9", "1.20.3.199"}) {
+    auto a = Address::parse(text);
+    ASSERT_TRUE(a) << text;
+    EXPECT_EQ(a->to_string(), text);
+    char buf[Address::kMaxText];
+    EXPECT_EQ(std::string(buf, a->format(buf)), text);
+  }
+  EXPECT_EQ(Address::parse("[10.1.2.3]")->to_string(), "10.1.2.3");
 }
 
 TEST(NetworkSet, PrivateRangesAreTheSpecDefault) {
@@ -46,6 +58,20 @@ TEST(Cidr, ParsesPrefixesInTheirOwnFamily) {
   EXPECT_FALSE(Cidr::parse("10.0.0.0/33"));
   EXPECT_FALSE(Cidr::parse("10.0.0.0/x"));
   EXPECT_EQ(Cidr::parse("2001:db8::/32")->to_string(), "2001:db8::/32");
+}
+
+TEST(Cidr, PrefixesAcrossTheSixtyFourBitHalf) {
+  const auto c60 = *Cidr::parse("2001:db8:0:10::/60"),
+             c72 = *Cidr::parse("2001:db8::ff00:0:0:0/72");
+  EXPECT_TRUE(c60.contains(*Address::parse("2001:db8:0:1f::1")));
+  EXPECT_FALSE(c60.contains(*Address::parse("2001:db8:0:20::1")));
+  EXPECT_TRUE(c72.contains(*Address::parse("2001:db8::ff12:3:4:5")));
+  EXPECT_FALSE(c72.contains(*Address::parse("2001:db8::fe00:0:0:1")));
+  EXPECT_TRUE(Cidr::parse("0.0.0.0/0")->contains(*Address::parse("8.8.8.8")));
+  EXPECT_FALSE(Cidr::parse("0.0.0.0/0")->contains(*Address::parse("2001:db8::1")));
+  EXPECT_TRUE(Cidr::parse("::/0")->contains(*Address::parse("2001:db8::1")));
+  EXPECT_TRUE(Cidr::parse("192.0.2.7")->contains(*Address::parse("192.0.2.7")));
+  EXPECT_FALSE(Cidr::parse("192.0.2.7")->contains(*Address::parse("192.0.2.6")));
 }
 
 }  // namespace
