@@ -32,7 +32,4 @@ class ConnLogWriter : public EventSink {
   bool finished_ = false;
 };
 
-// Zeek's escaping for a log string: non-printable bytes and the separator as \xNN.
-void append_zeek_escaped(std::string& out, std::string_view s);
-
 }  // namespace callhome
