@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Log reader throughput, end to end: for each log format callhome reads, generate one file of
 # SIZE_MB with bench/gen_logs, then in the same run time `wc -l` on it (the floor of any line
-# reader) and `callhome conn --stats` (reading, parsing and writing conn.log to /dev/null),
-# both from the page cache. Reports MB/s of each, the ratio callhome / wc -l, and peak memory
+# reader), `callhome inputs` (the reader alone: every line parsed into events, counted) and
+# `callhome conn` (reading, then writing conn.log to /dev/null), all from the page cache.
+# Reports MB/s and records/s, each run's ratio to wc -l, and peak memory
 # at the full size and at a quarter of it (the first quarter of the same lines), which must be
 # about the same: memory follows live state, not input size. Each file is deleted after use.
 #
@@ -26,19 +27,19 @@ mkdir -p "$data"
 cmake --build "$build" -j2 --target callhome gen_logs >/dev/null
 callhome=$build/callhome
 
-measure() {  # runs "$@" with stdout to /dev/null; prints "wall_seconds max_rss_kb"
+measure() {  # runs "$@" with stdout to stdout.out; prints "wall_seconds max_rss_kb"
   local t0=$EPOCHREALTIME t1  # microseconds: `time -f %e` has only 10 ms
-  /usr/bin/time -f "%M" -o "$data/time.out" "$@" >/dev/null 2>"$data/stderr.out"
+  /usr/bin/time -f "%M" -o "$data/time.out" "$@" >"$data/stdout.out" 2>"$data/stderr.out"
   t1=$EPOCHREALTIME
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(cat "$data/time.out")"
 }
-stat_field() {  # rejected|records from callhome's --stats line
-  sed -n "s/.*: \([0-9]*\) records, \([0-9]*\) rejected,.*/\\$1/p" "$data/stderr.out" | head -1
+stat_field() {  # 1: records, 2: rejected, from the line `callhome inputs` printed
+  sed -n "s/.* \([0-9]*\) records, \([0-9]*\) rejected.*/\\$1/p" "$data/stdout.out" | head -1
 }
 
 echo "log_throughput: ${size} MB per format, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-10s %7s %10s %9s %9s %9s %7s %9s %9s\n" format MB lines "wc MB/s" "ch MB/s" \
-  "ch rec/s" "ch/wc" "RSS MB" "RSS 1/4"
+printf "%-10s %6s %9s %8s %8s %9s %7s %8s %7s %7s %7s\n" format MB lines "wc MB/s" \
+  "read MB/s" "read rec/s" "read/wc" "conn MB/s" "conn/wc" "RSS MB" "RSS 1/4"
 status=0
 for fmt in "${formats[@]}"; do
   log="$data/bench.$fmt.log"
@@ -48,24 +49,26 @@ for fmt in "${formats[@]}"; do
   cat "$log" >/dev/null  # warm the page cache: both runs read from memory
   read -r wc_s _ < <(measure wc -l "$log")
   lines=$(wc -l <"$log")
-  read -r ch_s ch_kb < <(measure "$callhome" conn --stats --year 2024 "$log")
+  read -r rd_s rd_kb < <(measure "$callhome" inputs --year 2024 "$log")
   records=$(stat_field 1)
   rejected=$(stat_field 2)
+  read -r ch_s _ < <(measure "$callhome" conn --year 2024 "$log")
   # Peak memory on the first quarter of the same lines (headers included).
   head -n $((lines / 4)) "$log" >"$quarter"
   rm -f "$log"
-  read -r _ q_kb < <(measure "$callhome" conn --stats --year 2024 "$quarter")
+  read -r _ q_kb < <(measure "$callhome" inputs --year 2024 "$quarter")
   q_rejected=$(stat_field 2)
   rm -f "$quarter"
-  awk -v f="$fmt" -v b="$bytes" -v l="$lines" -v ws="$wc_s" -v cs="$ch_s" -v ck="$ch_kb" \
-      -v qk="$q_kb" -v rec="${records:-0}" 'BEGIN {
-    ws = ws > 0 ? ws : 0.01; cs = cs > 0 ? cs : 0.01;
-    printf "%-10s %7.0f %10d %9.0f %9.0f %9.0f %6.1f%% %9.1f %9.1f\n", f, b/1e6, l, b/1e6/ws,
-           b/1e6/cs, rec/cs, 100*ws/cs, ck/1024, qk/1024 }'
+  awk -v f="$fmt" -v b="$bytes" -v l="$lines" -v ws="$wc_s" -v rs="$rd_s" -v cs="$ch_s" \
+      -v rk="$rd_kb" -v qk="$q_kb" -v rec="${records:-0}" 'BEGIN {
+    ws = ws > 0 ? ws : 0.01; rs = rs > 0 ? rs : 0.01; cs = cs > 0 ? cs : 0.01;
+    printf "%-10s %6.0f %9d %8.0f %8.0f %9.0f %6.1f%% %8.0f %6.1f%% %7.1f %7.1f\n", f, b/1e6, l,
+           b/1e6/ws, b/1e6/rs, rec/rs, 100*ws/rs, b/1e6/cs, 100*ws/cs, rk/1024, qk/1024 }'
   if [[ "${rejected:-x}" != 0 || "${q_rejected:-x}" != 0 ]]; then
     echo "  $fmt: rejected lines: ${rejected:-?} (full), ${q_rejected:-?} (quarter)" >&2
     status=1
   fi
 done
-echo "(ch = callhome conn --stats --year 2024 FILE >/dev/null; ch/wc = wc -l time / callhome time)"
+echo "(read = callhome inputs --year 2024 FILE; conn = callhome conn --year 2024 FILE >/dev/null;"
+echo " X/wc = wc -l time / X time; RSS of the read, at full size and on the first quarter)"
 exit $status

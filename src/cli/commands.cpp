@@ -148,6 +148,67 @@ int run_conn(CommonArgs args, bool json, bool stats) {
   return status;
 }
 
+// Counts what the readers made of each input, for `inputs`.
+struct EventCounter : EventSink {
+  struct Counts {
+    uint64_t connections = 0, http = 0, dns = 0, names = 0, alerts = 0;
+  };
+  std::vector<Counts> per_input;
+  Counts& of(uint32_t input) {
+    if (input >= per_input.size()) per_input.resize(input + 1);
+    return per_input[input];
+  }
+  void on_connection(const Connection& e) override { ++of(e.first.input).connections; }
+  void on_http(const HttpEvent& e) override { ++of(e.prov.input).http; }
+  void on_dns(const DnsEvent& e) override { ++of(e.prov.input).dns; }
+  void on_name(const NameEvent& e) override { ++of(e.prov.input).names; }
+  void on_alert(const AlertEvent& e) override { ++of(e.prov.input).alerts; }
+};
+
+std::string utc_text(double ts) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(int64_t(ts)),
+                          absl::UTCTimeZone());
+}
+
+// Says what each input is and how much of it callhome can use, without analysing it: the
+// check to run on a pile of evidence before anything else (and the readers' benchmark).
+int run_inputs(const CommonArgs& args) {
+  CommonArgs plain = args;
+  plain.hash = false;
+  EventCounter counter;
+  std::vector<InputReport> reports;
+  ProgressLine progress(ProgressLine::stderr_is_terminal());
+  const int status = read_all(plain, counter, reports, progress);
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const InputReport& r = reports[i];
+    std::string line = term_escape(r.path) + ": ";
+    if (r.format.empty()) {
+      line += "not usable";
+      if (!r.problems.empty()) line += ": " + term_escape(r.problems.front().what);
+      std::fputs((line + "\n").c_str(), stdout);
+      continue;
+    }
+    line += fmt::format("{}, {} bytes, {} records, {} rejected", term_escape(r.format), r.bytes,
+                        r.records, r.rejected);
+    if (r.first_ts > 0) {
+      line += ", " + utc_text(r.first_ts) + " to " + utc_text(r.last_ts) + " UTC";
+    }
+    const auto c = i < counter.per_input.size() ? counter.per_input[i] : EventCounter::Counts{};
+    std::string events;
+    using Kind = std::pair<uint64_t, const char*>;
+    for (const auto& [n, what] : std::initializer_list<Kind>{{c.connections, "connections"},
+                                                             {c.http, "web requests"},
+                                                             {c.dns, "DNS answers"},
+                                                             {c.names, "server names"},
+                                                             {c.alerts, "IDS alerts"}}) {
+      if (n) events += fmt::format("{}{} {}", events.empty() ? "" : ", ", n, what);
+    }
+    line += "; " + (events.empty() ? std::string("no events") : events) + "\n";
+    std::fputs(line.c_str(), stdout);
+  }
+  return status;
+}
+
 struct AnalyzeArgs {
   std::string json_path;       // --json FILE or "-"
   std::string out_dir;         // -o DIR
@@ -290,6 +351,11 @@ int run_cli(int argc, char** argv) {
   bool conn_stats = false;
   conn->add_flag("--stats", conn_stats, "print per-input counts to standard error");
 
+  CommonArgs inputs_args;
+  auto* inputs = app.add_subcommand(
+      "inputs", "say what each input is and how much of it can be read, without analysing");
+  add_common(inputs, inputs_args);
+
   CommonArgs analyze_args;
   AnalyzeArgs aa;
   auto* analyze = app.add_subcommand("analyze", "rank the hosts calling out, with evidence");
@@ -314,6 +380,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (*conn) return run_conn(conn_args, conn_json, conn_stats);
     if (*analyze) return run_analyze(analyze_args, aa);
+    if (*inputs) return run_inputs(inputs_args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "callhome: internal error: %s\n", e.what());
     return 1;

@@ -171,4 +171,32 @@ TEST(Cli, SyslogYearComesFromTheOtherInputs) {
   EXPECT_LT(r.out.find("a-kern.log"), r.out.find("b-access.log"));
 }
 
+TEST(Cli, InputsSaysWhatEachFileIsAndWhatItHolds) {
+  const fs::path dir = fs::temp_directory_path() / "callhome-inputs-test";
+  fs::create_directories(dir);
+  {
+    std::ofstream squid(dir / "access.log");
+    squid << "1163770223.395    120 192.168.0.14 TCP_MISS/200 812 GET http://www.usa.gov/ - "
+             "DIRECT/www.usa.gov text/html\n"
+             "1163770224.000      0 <script>alert(1)</script>\n"
+             "1163770283.395     50 192.168.0.14 TCP_DENIED/407 0 CONNECT x.example:443 - "
+             "HIER_NONE/- -\n";
+    std::ofstream(dir / "notes.txt") << "\x1b[31mnot evidence\n";
+  }
+  Result r = run("inputs " + kExample + " " + dir.string());
+  fs::remove_all(dir);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("case1-lab.pcap: pcap, 5390 bytes, 68 records, 0 rejected, 2001-05-16 "
+                       "13:58:00 to 2001-05-16 13:59:12 UTC; 48 connections, 3 DNS answers"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("access.log: squid, 245 bytes, 2 records, 1 rejected, 2006-11-17 13:30:23 "
+                       "to 2006-11-17 13:31:23 UTC; 2 web requests"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("access.log: line 2 (offset 107):"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("notes.txt: not usable: unrecognised format"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "evidence reached the terminal unescaped";
+}
+
 }  // namespace
