@@ -3,35 +3,9 @@
 #include <arpa/inet.h>
 
 namespace callhome {
-namespace {
-
-// Dotted quad as glibc's inet_pton accepts it (four decimal parts of at most 255, no leading
-// zeros), without the copy to a C string: logs carry an address or two on every line.
-bool parse_dotted_quad(std::string_view text, uint8_t out[4]) {
-  size_t i = 0;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (i >= text.size() || text[i] != '.') return false;
-      ++i;
-    }
-    const size_t start = i;
-    unsigned value = 0;
-    while (i < text.size() && i - start < 3 && text[i] >= '0' && text[i] <= '9') {
-      value = value * 10 + unsigned(text[i] - '0');
-      ++i;
-    }
-    const size_t digits = i - start;
-    if (digits == 0 || value > 255 || (digits > 1 && text[start] == '0')) return false;
-    out[part] = uint8_t(value);
-  }
-  return i == text.size();
-}
-
-}  // namespace
-
 std::optional<Address> Address::parse(std::string_view text) {
   if (text.empty() || text.size() > 63) return std::nullopt;
-  if (uint8_t quad[4]; text.front() != '[' && parse_dotted_quad(text, quad)) return v4_bytes(quad);
+  if (Address a; parse_v4(text, a)) return a;
   if (text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   if (auto pct = text.find('%'); pct != std::string_view::npos) text = text.substr(0, pct);
   char buf[64];
@@ -44,6 +18,37 @@ std::optional<Address> Address::parse(std::string_view text) {
   }
   if (inet_pton(AF_INET6, buf, raw) != 1) return std::nullopt;
   return v6_bytes(raw);
+}
+
+bool Address::parse_v4(std::string_view s, Address& out) {
+  if (s.size() < 7 || s.size() > 15) return false;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  uint32_t value = 0;
+  for (int part = 0; part < 4; ++part) {
+    // One to three digits; unsigned arithmetic makes "is a digit" one compare.
+    uint32_t octet = uint8_t(*p - '0');  // p < end: the separator check below guarantees it
+    if (octet > 9) return false;
+    ++p;
+    uint32_t d;
+    if (p != end && (d = uint8_t(*p - '0')) <= 9) {
+      octet = octet * 10 + d;
+      ++p;
+      if (p != end && (d = uint8_t(*p - '0')) <= 9) {
+        octet = octet * 10 + d;
+        ++p;
+      }
+    }
+    if (octet > 255) return false;
+    value = value << 8 | octet;
+    if (part < 3) {
+      if (p + 1 >= end || *p != '.') return false;  // a dot and at least one more character
+      ++p;
+    }
+  }
+  if (p != end) return false;
+  out = v4(value);
+  return true;
 }
 
 std::string Address::to_string() const {

@@ -40,6 +40,9 @@ class Address {
   }
   // Accepts dotted quad and any RFC 4291 text form (with an optional %zone, ignored).
   static std::optional<Address> parse(std::string_view text);
+  // Dotted quad only, without the copy and call inet_pton costs: logs carry an address or two
+  // on every line. Leading zeros are read as decimal (as devices pad them), never as octal.
+  static bool parse_v4(std::string_view text, Address& out);
 
   bool is_v4() const {
     static constexpr uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};

@@ -86,42 +86,9 @@ inline size_t token_end(std::string_view s, size_t i) {
   return i;
 }
 
-// Dotted quad without leading garbage, trailing garbage, or octets above 255. Hand-written
-// because inet_pton costs a copy and a call per address and every line carries two.
-inline bool parse_ipv4(std::string_view s, Address& out) {
-  if (s.size() < 7 || s.size() > 15) return false;
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  uint32_t value = 0;
-  for (int part = 0; part < 4; ++part) {
-    // One to three digits; unsigned arithmetic makes "is a digit" one compare.
-    uint32_t octet = uint8_t(*p - '0');  // p < end: the separator check below guarantees it
-    if (octet > 9) return false;
-    ++p;
-    uint32_t d;
-    if (p != end && (d = uint8_t(*p - '0')) <= 9) {
-      octet = octet * 10 + d;
-      ++p;
-      if (p != end && (d = uint8_t(*p - '0')) <= 9) {
-        octet = octet * 10 + d;
-        ++p;
-      }
-    }
-    if (octet > 255) return false;
-    value = value << 8 | octet;
-    if (part < 3) {
-      if (p + 1 >= end || *p != '.') return false;  // a dot and at least one more character
-      ++p;
-    }
-  }
-  if (p != end) return false;
-  out = Address::v4(value);
-  return true;
-}
-
 // IPv4 (fast path) or any IPv6 text form.
 inline bool parse_ip(std::string_view s, Address& out) {
-  if (parse_ipv4(s, out)) return true;
+  if (Address::parse_v4(s, out)) return true;
   if (s.size() < 2 || s.find(':') == std::string_view::npos) return false;
   auto a = Address::parse(s);
   if (!a) return false;

@@ -96,29 +96,8 @@ bool parse_epoch(std::string_view s, double& out) {
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
 
-// Dotted quads are nearly every client; Address::parse would copy the text for inet_pton.
 std::optional<Address> parse_address(std::string_view s) {
-  uint32_t value = 0, part = 0;
-  int dots = 0, digits = 0;
-  bool plain_v4 = !s.empty();
-  for (char c : s) {
-    if (is_digit(c)) {
-      part = part * 10 + uint32_t(c - '0');
-      if (++digits > 3 || part > 255) {
-        plain_v4 = false;
-        break;
-      }
-    } else if (c == '.' && digits > 0 && dots < 3) {
-      value = value << 8 | part;
-      part = 0;
-      digits = 0;
-      ++dots;
-    } else {
-      plain_v4 = false;
-      break;
-    }
-  }
-  if (plain_v4 && dots == 3 && digits > 0) return Address::v4(value << 8 | part);
+  if (Address a; Address::parse_v4(s, a)) return a;
   // inet_pton stops at a NUL, which would let "1.2.3.4<NUL>junk" through.
   if (s.find('\0') != std::string_view::npos) return std::nullopt;
   return Address::parse(s);

@@ -309,7 +309,7 @@ bool parse_host_port(std::string_view s, Address& a, uint16_t& port, bool& has_p
     return false;
   }
   has_port = fw::parse_uint(s.substr(colon + 1), port);
-  return has_port && fw::parse_ipv4(s.substr(0, colon), a);
+  return has_port && Address::parse_v4(s.substr(0, colon), a);
 }
 
 // "80", "80 (HTTP)", "80/tcp", "0x0008" (Argus ICMP), "http", "" / "-" (no port).

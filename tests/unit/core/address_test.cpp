@@ -23,7 +23,7 @@ TEST(Address, ParsesAndPrintsBothFamilies) {
 
 TEST(Address, RejectsGarbage) {
   for (const char* bad : {"", "1.2.3", "256.1.1.1", "1.2.3.4.5", "::g", "a.b.c.d", " 1.2.3.4",
-                          "01.2.3.4", "1.2.3.0004", "1..2.3", "1.2.3.4 ", "1.2.3.", "1.2.3.-4"}) {
+                          "1.2.3.0004", "1.2.3.256", "1..2.3", "1.2.3.4 ", "1.2.3.", "1.2.3.-4"}) {
     EXPECT_FALSE(Address::parse(bad)) << bad;
   }
 }
@@ -37,6 +37,8 @@ TEST(Address, DottedQuadEdgesRoundTrip) {
     EXPECT_EQ(std::string(buf, a->format(buf)), text);
   }
   EXPECT_EQ(Address::parse("[10.1.2.3]")->to_string(), "10.1.2.3");
+  // Zero-padded octets, as some devices print them, are decimal: never octal.
+  EXPECT_EQ(Address::parse("010.001.002.099")->to_string(), "10.1.2.99");
 }
 
 TEST(NetworkSet, PrivateRangesAreTheSpecDefault) {
