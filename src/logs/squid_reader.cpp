@@ -3,6 +3,11 @@
 #include <absl/time/civil_time.h>
 #include <absl/time/time.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -29,38 +34,58 @@ constexpr bool is_digit(char c) {
 constexpr size_t kMaxTokens = 16;
 using Tokens = std::array<std::string_view, kMaxTokens>;
 
-// Index of the first blank at or after `i`, eight bytes at a time: this scan is most of the
-// work of reading a line. The word test flags bytes below 0x21; the lowest flagged byte is a true
-// one and none below it is missed, but the borrow can flag bytes above it, and a flagged byte
-// may be a NUL or ESC inside the token: from there to the word's end, look byte by byte.
-size_t blank_at_or_after(const char* p, size_t i, size_t len) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  for (; i + 8 <= len; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, p + i, 8);
-    const uint64_t low = (word - kOnes * 0x21) & ~word & kHigh;
-    if (low == 0) continue;
-    for (size_t at = i + size_t(__builtin_ctzll(low)) / 8; at < i + 8; ++at) {
-      if (is_blank(p[at])) return at;
-    }
+// Bit i is set when block[i] is a blank, for the `len` (<= 64) bytes of the block; the bits
+// beyond `len` are set too, so a token never runs past the end.
+uint64_t blank_mask(const char* block, size_t len) {
+  char padded[64];
+  if (len < 64) {  // the line's last bytes: never read past them
+    std::memset(padded, ' ', sizeof padded);
+    std::memcpy(padded, block, len);
+    block = padded;
   }
-  while (i < len && !is_blank(p[i])) ++i;
-  return i;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+  uint64_t mask = 0;
+  for (int i = 0; i < 4; ++i) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i));
+    const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, space), _mm_cmpeq_epi8(v, tab));
+    mask |= uint64_t(uint16_t(_mm_movemask_epi8(hit))) << (16 * i);
+  }
+  return mask;
+#else
+  uint64_t mask = 0;
+  for (int i = 0; i < 64; ++i) mask |= uint64_t(is_blank(block[i])) << i;
+  return mask;
+#endif
 }
 
-// Returns the token count, or kMaxTokens + 1 when the line has more than we keep.
+// Returns the token count, or kMaxTokens + 1 when the line has more than we keep. Tokens are
+// found 64 bytes at a time from a bit mask of blanks: each set bit of `edges` starts or ends a
+// token. A byte-by-byte scan mispredicted its way through most of the time of reading a line.
 size_t tokenize(std::string_view s, Tokens& t) {
   const char* p = s.data();
   const size_t len = s.size();
-  size_t n = 0, i = 0;
-  for (;;) {
-    while (i < len && is_blank(p[i])) ++i;
-    if (i == len) return n;
-    const size_t start = i;
-    i = blank_at_or_after(p, i, len);
-    if (n == kMaxTokens) return kMaxTokens + 1;
-    t[n++] = std::string_view(p + start, i - start);
+  size_t n = 0, start = 0;
+  bool in_token = false;
+  uint64_t carry = 0;  // 1 when the previous block ended inside a token
+  for (size_t base = 0; base < len; base += 64) {
+    const uint64_t word = ~blank_mask(p + base, std::min<size_t>(64, len - base));
+    uint64_t edges = word ^ (word << 1 | carry);
+    carry = word >> 63;
+    while (edges) {
+      const size_t at = base + size_t(__builtin_ctzll(edges));
+      edges &= edges - 1;
+      if (!in_token) {
+        if (n == kMaxTokens) return kMaxTokens + 1;
+        start = at;
+      } else {
+        t[n++] = std::string_view(p + start, at - start);
+      }
+      in_token = !in_token;
+    }
   }
+  if (in_token) t[n++] = std::string_view(p + start, len - start);
+  return n;
 }
 
 template <typename T>
