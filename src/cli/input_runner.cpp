@@ -131,14 +131,14 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
   std::string head(reinterpret_cast<const char*>(src->data()), src->available());
   std::string format = options.forced_format.empty() ? detect_format(head) : options.forced_format;
   bool ok = true;
-  if (const LogFormat* f = find_log_format(format);
-      f && f->needs_year && options.year == 0 && options.defer_yearless) {
+  const LogFormat* const f = find_log_format(format);
+  if (f && f->needs_year && options.year == 0 && options.defer_yearless) {
     return InputResult::needs_year;
   }
   if (format == "pcap" || format == "pcapng") {
     report.format = format;
     read_capture(*src, index, options, sink, report);
-  } else if (const LogFormat* f = find_log_format(format)) {
+  } else if (f) {
     report.format = f->name;
     LineReader lines(*src);
     ReadContext ctx{index, options.tz, options.year};
