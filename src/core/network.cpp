@@ -4,9 +4,7 @@
 #include <charconv>
 
 namespace callhome {
-namespace {
-
-Address mask(const Address& a, int bits) {
+Address mask_prefix(const Address& a, int bits) {
   auto b = a.bytes();
   for (int i = 0; i < 16; ++i) {
     int keep = std::clamp(bits - i * 8, 0, 8);
@@ -14,8 +12,6 @@ Address mask(const Address& a, int bits) {
   }
   return Address::v6_bytes(b.data());
 }
-
-}  // namespace
 
 std::optional<Cidr> Cidr::parse(std::string_view text) {
   auto slash = text.find('/');
@@ -32,7 +28,7 @@ std::optional<Cidr> Cidr::parse(std::string_view text) {
     }
   }
   if (addr->is_v4()) bits += 96;
-  return Cidr{mask(*addr, bits), bits};
+  return Cidr{mask_prefix(*addr, bits), bits};
 }
 
 bool Cidr::contains(const Address& a) const {

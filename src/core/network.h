@@ -10,6 +10,10 @@
 
 namespace callhome {
 
+// `a` with all but its first `bits` bits cleared, in the 128-bit (v4-mapped) space: the
+// network an address belongs to, for grouping by prefix.
+Address mask_prefix(const Address& a, int bits);
+
 struct Cidr {
   Address base;    // already masked to `bits`
   int bits = 128;  // prefix length in the 128-bit (v4-mapped) space

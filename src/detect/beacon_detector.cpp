@@ -34,15 +34,6 @@ bool proxy_port(uint16_t p) {
   return p == 3128 || p == 8080 || p == 8118 || p == 8888 || p == 8000;
 }
 
-Address masked(const Address& a, int bits) {
-  std::array<uint8_t, 16> b = a.bytes();
-  for (int i = 0; i < 16; ++i) {
-    const int keep = std::clamp(bits - 8 * i, 0, 8);
-    b[size_t(i)] &= uint8_t(0xff00 >> keep);
-  }
-  return Address::v6_bytes(b.data());
-}
-
 // "www.example.com:443" and "www.example.com" are one destination; an IPv6 literal keeps its
 // colons.
 std::string_view strip_port(std::string_view name) {
@@ -260,7 +251,7 @@ void BeaconDetector::on_connection(const Connection& c) {
   const Sample s{c.ts, c.first, dst, c.orig_p, c.resp_p, c.ip_proto, outcome_of(c), nullptr};
   if (Pair* p = pair_for(kind, c.orig_h, dst, 0, nullptr)) add(*p, ts, bytes, failed, blocked, s);
   if (kind != Kind::ip || !failed || (c.ip_proto != kProtoTcp && c.ip_proto != kProtoUdp)) return;
-  const Address net = masked(dst, dst.is_v4() ? 96 + opt_.net_prefix_v4 : opt_.net_prefix_v6);
+  const Address net = mask_prefix(dst, dst.is_v4() ? 96 + opt_.net_prefix_v4 : opt_.net_prefix_v6);
   Pair* p = pair_for(Kind::net, c.orig_h, net, c.resp_p, nullptr);
   if (!p) return;
   add(*p, ts, bytes, failed, blocked, s);

@@ -16,9 +16,8 @@ std::string FanInDetector::group_of(const Address& dst) {
   if (it != org_cache_.end()) return it->second;
   std::string org = opt_.lookup ? opt_.lookup->destination(dst).org : "";
   if (org.empty()) {
-    const auto& b = dst.bytes();
-    org = dst.is_v4() ? fmt::format("{}.{}.{}.0/24", b[12], b[13], b[14])
-                      : network_label(dst) + "::/48";
+    const int bits = dst.is_v4() ? 96 + 24 : 48;
+    org = Cidr{mask_prefix(dst, bits), bits}.to_string();
   }
   if (org_cache_.size() < 1000000) org_cache_[dst] = org;
   return org;
