@@ -6,6 +6,8 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <string_view>
+#include <tuple>
 
 #include "flow/capture_reader.h"
 #include "flow/conn_tracker.h"
@@ -16,6 +18,55 @@
 
 namespace callhome {
 namespace fs = std::filesystem;
+
+namespace {
+
+// Where a file sits in a rotated set, so that a directory is read oldest first (logrotate's
+// "access.log.2.gz, access.log.1, access.log"; its dateext "kern.log-20061117"; Windows'
+// "pfirewall.log.old"), not in name order, which puts the live file before its past.
+struct RotationKey {
+  std::string base;   // the live file's name: the set's identity
+  int kind = 2;       // 0: numbered or .old, 1: dated, 2: the live file (newest)
+  int64_t order = 0;  // within the kind, ascending = older first
+};
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.size() <= 14 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+RotationKey rotation_key(const std::string& path) {
+  std::string_view name(path);
+  if (name.ends_with(".gz")) name.remove_suffix(3);
+  if (const size_t dot = name.rfind('.'); dot != std::string_view::npos && dot > 0) {
+    const std::string_view suffix = name.substr(dot + 1);
+    if (suffix == "old") return {std::string(name.substr(0, dot)), 0, -1};
+    if (all_digits(suffix) && suffix.size() <= 4) {
+      return {std::string(name.substr(0, dot)), 0, -std::stoll(std::string(suffix))};
+    }
+  }
+  if (const size_t dash = name.rfind('-'); dash != std::string_view::npos && dash > 0) {
+    const std::string_view suffix = name.substr(dash + 1);
+    if (all_digits(suffix) && suffix.size() >= 8) {  // YYYYMMDD, YYYYMMDDHH, ...
+      return {std::string(name.substr(0, dash)), 1, std::stoll(std::string(suffix))};
+    }
+  }
+  return {std::string(name), 2, 0};
+}
+
+// Sorts by name, except that the members of a rotated set go oldest first, the live file last.
+void sort_oldest_first(std::vector<std::string>& files) {
+  std::vector<std::pair<RotationKey, std::string>> keyed;
+  keyed.reserve(files.size());
+  for (auto& f : files) keyed.emplace_back(rotation_key(f), std::move(f));
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.base, a.first.kind, a.first.order, a.second) <
+           std::tie(b.first.base, b.first.kind, b.first.order, b.second);
+  });
+  for (size_t i = 0; i < files.size(); ++i) files[i] = std::move(keyed[i].second);
+}
+
+}  // namespace
 
 std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
                                        std::vector<std::string>& errors) {
@@ -35,7 +86,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
         if (it->is_regular_file(ec)) found.push_back(it->path().string());
       }
       if (ec) errors.push_back(arg + ": " + ec.message());
-      std::sort(found.begin(), found.end());
+      sort_oldest_first(found);
       files.insert(files.end(), found.begin(), found.end());
     } else {
       files.push_back(arg);

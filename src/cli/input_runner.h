@@ -28,8 +28,9 @@ struct RunOptions {
   std::function<void(uint64_t done, uint64_t total)> progress;  // bytes of the file read
 };
 
-// Expands directories (recursively, in name order) into files; unreadable paths go to
-// `errors` as "PATH: why".
+// Expands directories (recursively, in name order, except that rotated sets such as
+// access.log.2.gz, access.log.1, access.log go oldest first) into files; unreadable paths go
+// to `errors` as "PATH: why". Files named on the command line keep their order.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
                                        std::vector<std::string>& errors);
 
