@@ -7,11 +7,13 @@
 #include <string>
 
 #include "unit/cli/shell.h"
+#include "unit/temp_dir.h"
 
 namespace {
 namespace fs = std::filesystem;
 
 using Result = callhome::testing::ShellResult;
+using callhome::testing::TempDir;
 
 // Runs callhome with `args`, standard error merged into the output.
 Result run(const std::string& args) {
@@ -47,13 +49,13 @@ TEST(Cli, ConnJsonUsesZeekFieldNames) {
 }
 
 TEST(Cli, UnrecognisedInputIsExitStatus2NamingTheFile) {
-  fs::path junk = fs::temp_directory_path() / "callhome-junk.bin";
+  TempDir tmp;
+  fs::path junk = tmp.file("junk.bin");
   std::ofstream(junk) << "\x01\x02 this is neither a capture nor a log \x7f\n";
   Result r = run("conn " + junk.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find(junk.string()), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("unrecognised format"), std::string::npos) << r.out;
-  fs::remove(junk);
 }
 
 TEST(Cli, MissingFileAndBadUsageAreExitStatus2) {
@@ -63,7 +65,8 @@ TEST(Cli, MissingFileAndBadUsageAreExitStatus2) {
 }
 
 TEST(Cli, TruncatedCaptureStillYieldsTheConnectionsBeforeTheDamage) {
-  fs::path cut = fs::temp_directory_path() / "callhome-cut.pcap";
+  TempDir tmp;
+  fs::path cut = tmp.file("cut.pcap");
   auto size = fs::file_size(kExample);
   {
     std::ifstream in(kExample, std::ios::binary);
@@ -75,7 +78,6 @@ TEST(Cli, TruncatedCaptureStillYieldsTheConnectionsBeforeTheDamage) {
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("truncated"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("S0"), std::string::npos);
-  fs::remove(cut);
 }
 
 TEST(Cli, AnalyzeRanksTheScanningPcFirst) {
@@ -93,8 +95,8 @@ TEST(Cli, AnalyzeRanksTheScanningPcFirst) {
 }
 
 TEST(Cli, AnalyzeWritesTheFindingsDocumentAndReportFolder) {
-  fs::path dir = fs::temp_directory_path() / "callhome-report-test";
-  fs::remove_all(dir);
+  TempDir tmp;
+  fs::path dir = tmp.file("report");
   Result r =
       run("analyze -o " + dir.string() + " --json " + (dir / "f.json").string() + " " + kExample);
   ASSERT_EQ(r.status, 0) << r.out;
@@ -108,7 +110,6 @@ TEST(Cli, AnalyzeWritesTheFindingsDocumentAndReportFolder) {
   EXPECT_NE(doc.find("\"ref\": \"packet 23\""), std::string::npos);
   EXPECT_NE(doc.find("\"sha256\": \""), std::string::npos);
   EXPECT_NE(doc.find("\"hypotheses\""), std::string::npos);
-  fs::remove_all(dir);
 }
 
 }  // namespace
@@ -148,8 +149,8 @@ namespace {
 
 // Syslog lines carry no year: another input's timestamps give it, before the file's date does.
 TEST(Cli, SyslogYearComesFromTheOtherInputs) {
-  const fs::path dir = fs::temp_directory_path() / "callhome-year-test";
-  fs::create_directories(dir);
+  TempDir tmp;
+  const fs::path dir = tmp.path();
   {
     std::ofstream fw(dir / "a-kern.log");  // named to be read first; written today
     fw << "Nov 17 13:12:50 gw kernel: [UFW BLOCK] IN=eth1 OUT=eth0 SRC=192.168.0.13 "
@@ -160,7 +161,6 @@ TEST(Cli, SyslogYearComesFromTheOtherInputs) {
              "DIRECT/www.usa.gov text/html\n";
   }
   Result r = run("analyze --json - " + dir.string());
-  fs::remove_all(dir);
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("read as 2006 (the year of the other inputs' timestamps)"),
             std::string::npos)
@@ -172,8 +172,8 @@ TEST(Cli, SyslogYearComesFromTheOtherInputs) {
 }
 
 TEST(Cli, InputsSaysWhatEachFileIsAndWhatItHolds) {
-  const fs::path dir = fs::temp_directory_path() / "callhome-inputs-test";
-  fs::create_directories(dir);
+  TempDir tmp;
+  const fs::path dir = tmp.path();
   {
     std::ofstream squid(dir / "access.log");
     squid << "1163770223.395    120 192.168.0.14 TCP_MISS/200 812 GET http://www.usa.gov/ - "
@@ -184,7 +184,6 @@ TEST(Cli, InputsSaysWhatEachFileIsAndWhatItHolds) {
     std::ofstream(dir / "notes.txt") << "\x1b[31mnot evidence\n";
   }
   Result r = run("inputs " + kExample + " " + dir.string());
-  fs::remove_all(dir);
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("case1-lab.pcap: pcap, 5390 bytes, 68 records, 0 rejected, 2001-05-16 "
                        "13:58:00 to 2001-05-16 13:59:12 UTC; 48 connections, 3 DNS answers"),

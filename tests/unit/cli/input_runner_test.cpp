@@ -5,13 +5,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "unit/temp_dir.h"
+
 namespace callhome {
 namespace {
 namespace fs = std::filesystem;
 
 TEST(ExpandInputs, RotatedSetsGoOldestFirstAndTheLiveFileLast) {
-  const fs::path dir = fs::temp_directory_path() / "callhome-rotation-test";
-  fs::remove_all(dir);
+  testing::TempDir tmp;
+  const fs::path dir = tmp.path();
   fs::create_directories(dir / "fw");
   for (const char* name :
        {"access.log", "access.log.1", "access.log.2.gz", "access.log.10.gz", "cache.log",
@@ -21,7 +23,6 @@ TEST(ExpandInputs, RotatedSetsGoOldestFirstAndTheLiveFileLast) {
   }
   std::vector<std::string> errors;
   const auto files = expand_inputs({dir.string()}, errors);
-  fs::remove_all(dir);
   EXPECT_TRUE(errors.empty());
   std::vector<std::string> names;
   for (const auto& f : files) names.push_back(fs::relative(f, dir).string());

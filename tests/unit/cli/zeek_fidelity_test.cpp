@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "unit/cli/shell.h"
+#include "unit/temp_dir.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -74,7 +75,8 @@ TEST(ZeekFidelity, ConnLogsAgreeWithZeekBaselines) {
   std::string line;
   long ref_total = 0, core_total = 0, full_total = 0;
   const std::regex summary(R"(conncmp: ref=(\d+) cand=(\d+) paired=(\d+) core=(\d+) full=(\d+))");
-  const fs::path tmp = fs::temp_directory_path() / "callhome-fidelity.log";
+  callhome::testing::TempDir scratch;  // concurrent runs of the suite must not share it
+  const fs::path tmp = scratch.file("callhome-fidelity.log");
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream fields(line);
@@ -97,7 +99,6 @@ TEST(ZeekFidelity, ConnLogsAgreeWithZeekBaselines) {
     std::printf("%-45s ref=%ld core=%ld full=%ld\n", baseline.c_str(), ref, core, full);
     if (core < ref || full < ref) std::printf("%s\n", report.c_str());
   }
-  fs::remove(tmp);
   ASSERT_GT(ref_total, 0);
   double core_pct = 100.0 * double(core_total) / double(ref_total);
   double full_pct = 100.0 * double(full_total) / double(ref_total);

@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "core/connection.h"
-#include "temp_dir.h"
+#include "unit/temp_dir.h"
 
 namespace callhome {
 namespace {

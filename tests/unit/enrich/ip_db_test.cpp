@@ -14,7 +14,7 @@
 #include "enrich/ip_db_builder.h"
 #include "enrich/ip_db_cache.h"
 #include "enrich/range_csv.h"
-#include "temp_dir.h"
+#include "unit/temp_dir.h"
 
 namespace callhome {
 namespace {

@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 #include "enrich/enricher.h"
-#include "temp_dir.h"
+#include "unit/temp_dir.h"
 
 namespace callhome {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "temp_dir.h"
+#include "unit/temp_dir.h"
 
 namespace callhome {
 namespace {

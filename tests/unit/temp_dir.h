@@ -11,7 +11,7 @@ namespace callhome::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "callhome-enrich-XXXXXX").string();
+    std::string tmpl = (std::filesystem::temp_directory_path() / "callhome-test-XXXXXX").string();
     char* made = ::mkdtemp(tmpl.data());
     path_ = made ? made : "";
   }
