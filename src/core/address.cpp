@@ -8,14 +8,15 @@ std::optional<Address> Address::parse(std::string_view text) {
   if (Address a; parse_v4(text, a)) return a;
   if (text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   if (auto pct = text.find('%'); pct != std::string_view::npos) text = text.substr(0, pct);
+  if (text.find(':') == std::string_view::npos) {
+    // Host names land here on every name a log carries: no copy, no inet_pton for them.
+    if (Address a; parse_v4(text, a)) return a;
+    return std::nullopt;
+  }
   char buf[64];
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
   uint8_t raw[16];
-  if (text.find(':') == std::string_view::npos) {
-    if (inet_pton(AF_INET, buf, raw) != 1) return std::nullopt;
-    return v4_bytes(raw);
-  }
   if (inet_pton(AF_INET6, buf, raw) != 1) return std::nullopt;
   return v6_bytes(raw);
 }

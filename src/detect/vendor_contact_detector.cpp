@@ -35,17 +35,18 @@ const CategoryInfo* interesting(const std::string& category) {
 
 }  // namespace
 
-void VendorContactDetector::seen(const Address& client, const std::string& name, double ts,
-                                 const char* via, const std::string& method, bool failed,
-                                 Provenance prov, const std::string& what) {
-  if (name.empty() || !internal_.contains(client)) return;
+VendorContactDetector::Group* VendorContactDetector::seen(const Address& client,
+                                                          const std::string& name, double ts,
+                                                          const char* via,
+                                                          const std::string& method, bool failed) {
+  if (name.empty() || !internal_.contains(client)) return nullptr;
   auto it = cache_.find(name);
   if (it == cache_.end()) {
     if (cache_.size() >= kMaxCachedNames) cache_.clear();
     it = cache_.emplace(name, lookup_.name(name)).first;
   }
   const NameInfo& info = it->second;
-  if (!interesting(info.category)) return;
+  if (!interesting(info.category)) return nullptr;
   Group& g = groups_[{client, info.category}];
   if (g.requests++ == 0 || ts < g.first) g.first = ts;
   g.last = std::max(g.last, ts);
@@ -55,25 +56,32 @@ void VendorContactDetector::seen(const Address& client, const std::string& name,
   g.via.insert(via);
   if (!method.empty()) g.methods.insert(method);
   if (g.description.empty()) g.description = info.description;
-  if (g.samples.size() < Finding::kMaxEvidence) g.samples.push_back({prov, what});
+  return g.samples.size() < Finding::kMaxEvidence ? &g : nullptr;
 }
 
 void VendorContactDetector::on_http(const HttpEvent& e) {
   const bool failed = e.action == Action::blocked || e.status >= 500 || e.status == 0;
   const char* via = e.via_proxy ? "proxy" : "http";
-  seen(e.client, e.host, e.ts, via, e.method, failed, e.prov,
-       fmt::format("{} {} {}{}", e.via_proxy ? "proxy request" : "http request", e.method, e.url,
-                   e.status ? fmt::format(" ({})", e.status) : std::string()));
+  if (Group* g = seen(e.client, e.host, e.ts, via, e.method, failed)) {
+    g->samples.push_back(
+        {e.prov, fmt::format("{} {} {}{}", e.via_proxy ? "proxy request" : "http request", e.method,
+                             e.url, e.status ? fmt::format(" ({})", e.status) : "")});
+  }
 }
 
 void VendorContactDetector::on_dns(const DnsEvent& e) {
-  seen(e.client, e.query, e.ts, "dns", "", e.rcode == "NXDOMAIN", e.prov,
-       fmt::format("dns query {}{}", e.query, e.rcode.empty() ? "" : " (" + e.rcode + ")"));
+  if (Group* g = seen(e.client, e.query, e.ts, "dns", "", e.rcode == "NXDOMAIN")) {
+    g->samples.push_back({e.prov, fmt::format("dns query {}{}", e.query,
+                                              e.rcode.empty() ? "" : " (" + e.rcode + ")")});
+  }
 }
 
 void VendorContactDetector::on_name(const NameEvent& e) {
-  seen(e.client, e.name, e.ts, e.source == "tls_sni" ? "tls" : "http", "", false, e.prov,
-       fmt::format("{} {} on {}:{}", e.source, e.name, e.server.to_string(), e.server_port));
+  const char* via = e.source == "tls_sni" ? "tls" : "http";
+  if (Group* g = seen(e.client, e.name, e.ts, via, "", false)) {
+    g->samples.push_back({e.prov, fmt::format("{} {} on {}:{}", e.source, e.name,
+                                              e.server.to_string(), e.server_port)});
+  }
 }
 
 void VendorContactDetector::finish(std::vector<Finding>& out) {

@@ -4,6 +4,8 @@
 // musiccity.streamcastnetworks.com through Squid while it scanned tcp/1214).
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <map>
 #include <set>
 #include <string>
@@ -35,12 +37,15 @@ class VendorContactDetector : public Detector {
     std::string description;
     std::vector<EvidenceRef> samples;
   };
-  void seen(const Address& client, const std::string& name, double ts, const char* via,
-            const std::string& method, bool failed, Provenance prov, const std::string& what);
+  // Counts `name` for `client`; returns its group when the name is of interest and the group
+  // still wants evidence samples (nullptr nearly always), so that the caller describes the
+  // evidence only then: formatting it for every request cost more than the lookup.
+  Group* seen(const Address& client, const std::string& name, double ts, const char* via,
+              const std::string& method, bool failed);
   NetworkSet internal_;
   const DestinationLookup& lookup_;
   std::map<std::pair<Address, std::string>, Group> groups_;  // host, category
-  std::map<std::string, NameInfo> cache_;
+  absl::flat_hash_map<std::string, NameInfo> cache_;         // looked up for every name seen
 };
 
 }  // namespace callhome
