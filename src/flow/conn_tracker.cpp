@@ -802,12 +802,15 @@ struct ConnTracker::Impl {
         e.state == TcpState::reset || peer.did_close || peer.state == TcpState::inactive;
     if (complete) {
       c.set(kTimersCancelled);
-      // Cancelled analyzer timers would pop without effect.
-      timers.cancel_if(slots.meta(slot).timers, [](uint32_t payload) {
+      // Cancelled analyzer timers would pop without effect, and timers due after the removal
+      // would be cancelled by it: the connection waits for its removal with one timer (or two,
+      // when its inactivity timeout is shorter than the close delay).
+      const double remove_at = c.last + kTcpCloseDelay;
+      timers.cancel_if(slots.meta(slot).timers, [remove_at](uint32_t payload, double at) {
         const TimerKind k = Timer{0, payload}.kind();
-        return k == TimerKind::attempt || k == TimerKind::expire;
+        return k == TimerKind::attempt || k == TimerKind::expire || at > remove_at;
       });
-      schedule(slot, c.last + kTcpCloseDelay, TimerKind::remove);
+      schedule(slot, remove_at, TimerKind::remove);
     } else if (e.prev_state != TcpState::inactive) {
       schedule(slot, c.last + kTcpSessionTimer, TimerKind::expire);
     }

@@ -56,12 +56,12 @@ class TimerQueue {
     return d;
   }
 
-  // Cancels the timers of one owner whose payload `drop` accepts.
+  // Cancels the timers of one owner for which `drop(payload, at)` holds.
   template <typename Drop>
   void cancel_if(uint32_t& owner, Drop&& drop) {
     for (uint32_t* link = &owner; *link != kNone;) {
       const uint32_t n = *link;
-      if (drop(nodes_[n].payload)) {
+      if (drop(nodes_[n].payload, heap_[nodes_[n].pos].at)) {
         *link = nodes_[n].next;
         erase_at(nodes_[n].pos);
         release(n);
@@ -71,7 +71,7 @@ class TimerQueue {
     }
   }
   void cancel_all(uint32_t& owner) {
-    cancel_if(owner, [](uint32_t) { return true; });
+    cancel_if(owner, [](uint32_t, double) { return true; });
   }
 
   void clear() {

@@ -29,7 +29,7 @@ TEST(TimerQueue, CancelledTimersNeverPop) {
   q.add(1, 11, a);
   q.add(2, 20, b);
   q.add(4, 12, a);
-  q.cancel_if(a, [](uint32_t payload) { return payload == 11; });
+  q.cancel_if(a, [](uint32_t payload, double at) { return payload == 11 && at == 1; });
   EXPECT_EQ(q.size(), 3u);
   EXPECT_EQ(q.next_at(), 2);
   q.cancel_all(a);
