@@ -1251,6 +1251,20 @@ const std::string& ConnTracker::last_uid() {
   return impl_->last_uid();
 }
 
+ConnTracker::Hint ConnTracker::prefetch_index(const FlowKey& key) const {
+  const uint64_t hash = tuple_hash(key.src, key.src_port, key.dst, key.dst_port, key.proto);
+  impl_->table.prefetch(hash);
+  return Hint{hash, true};
+}
+
+void ConnTracker::prefetch_conn(const Hint& hint) const {
+  if (!hint.valid) return;
+  const uint32_t slot = impl_->table.likely(hint.hash);
+  if (slot == ConnTable::kNone) return;
+  const char* c = reinterpret_cast<const char*>(&impl_->slots[slot]);
+  for (size_t line = 0; line < sizeof(Conn); line += 64) __builtin_prefetch(c + line, 1);
+}
+
 void ConnTracker::flush() {
   impl_->flush();
 }
