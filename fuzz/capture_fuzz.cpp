@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "flow/capture_reader.h"
 #include "flow/conn_tracker.h"
@@ -83,9 +84,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   DecodedLayers layers;
   std::string why, parent;
   uint64_t previous = 0;
+  // Prefetch hints as the CLI gives them; a record peeked at must be the one next() returns.
+  ConnTracker::Hint next_hint;
+  FlowKey key;
+  std::string peeked;
+  bool have_peeked = false;
   while (reader->next(raw)) {
     check(raw, previous, data, size, compressed, pcapng);
     previous = raw.number;
+    if (have_peeked &&
+        peeked != std::string_view(reinterpret_cast<const char*>(raw.data), raw.caplen)) {
+      __builtin_trap();
+    }
+    const CaptureReader::Peek one = reader->peek(1);
+    have_peeked = one.data != nullptr;
+    if (have_peeked) peeked.assign(reinterpret_cast<const char*>(one.data), one.caplen);
+    tracker.prefetch_conn(next_hint);
+    next_hint = {};
+    if (const auto two = reader->peek(2);
+        two.data && peek_flow_key(two.data, two.caplen, two.linktype, key)) {
+      next_hint = tracker.prefetch_index(key);
+    }
     if (decoder.decode(raw, layers, &why) != PacketDecoder::Result::ok) continue;
     parent.clear();
     for (int i = 0; i < layers.count; ++i) {

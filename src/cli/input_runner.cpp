@@ -136,7 +136,18 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
   RawPacket raw;
   DecodedLayers layers;
   std::string why, parent;
+  // The tracker waits for memory on nearly every packet (its connections outgrow the caches),
+  // so each round asks for what the next rounds need: the connection of the next packet, whose
+  // index entries the previous round asked for, and the index entries of the one after it.
+  ConnTracker::Hint next_hint;
+  FlowKey key;
   while (reader->next(raw)) {
+    tracker.prefetch_conn(next_hint);
+    next_hint = {};
+    if (const auto ahead = reader->peek(2);
+        ahead.data && peek_flow_key(ahead.data, ahead.caplen, ahead.linktype, key)) {
+      next_hint = tracker.prefetch_index(key);
+    }
     ++report.records;
     report.saw_time(raw.ts);
     why.clear();

@@ -27,6 +27,19 @@ class CaptureReader {
 
   // The next packet; false at the end of the file (or at unrecoverable damage).
   virtual bool next(RawPacket& packet) = 0;
+
+  // The packet `ahead` records after the one next() returned last, when the reader already
+  // holds it (data == nullptr otherwise). Only a hint, for prefetching what it will need: it
+  // moves nothing and checks nothing beyond the record lengths.
+  struct Peek {
+    const uint8_t* data = nullptr;
+    uint32_t caplen = 0;
+    uint32_t linktype = 0;
+  };
+  virtual Peek peek(int ahead) const {
+    (void)ahead;
+    return {};
+  }
   virtual const char* format_name() const = 0;  // "pcap" or "pcapng"
 };
 

@@ -28,6 +28,19 @@ class ConnTable {
     }
   }
 
+  // Hints for a lookup to come: the cache line where it starts, and the slot of the first
+  // entry with its tag (kNone when there is none close by), which is most likely the match.
+  void prefetch(uint64_t hash) const { __builtin_prefetch(&entries_[tag_of(hash) & mask_]); }
+  uint32_t likely(uint64_t hash) const {
+    const uint32_t tag = tag_of(hash);
+    for (size_t i = tag & mask_, n = 0; n < 4; i = (i + 1) & mask_, ++n) {
+      const uint64_t e = entries_[i];
+      if (e == 0) break;
+      if (uint32_t(e >> 32) == tag) return uint32_t(e) - 1;
+    }
+    return kNone;
+  }
+
   void insert(uint64_t hash, uint32_t slot) {
     if ((size_ + 1) * 2 > capacity()) resize(capacity() * 2);
     place(entry(tag_of(hash), slot));

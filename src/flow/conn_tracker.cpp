@@ -16,6 +16,7 @@
 #include "flow/conn_table.h"
 #include "flow/likely_server_ports.h"
 #include "flow/tcp_endpoint.h"  // TcpState, seq_delta
+#include "flow/timer_queue.h"
 
 namespace callhome {
 namespace {
@@ -157,19 +158,12 @@ void icmp_ports(const DecodedPacket& p, uint16_t& orig_p, uint16_t& resp_p, bool
 
 enum class TimerKind : uint8_t { inactivity, attempt, expire, remove, dns_expire };
 
-// 16 bytes. The queue must pop timers in exactly the order the original binary heap did,
-// including among timers due at the same instant (that order decides the order of records),
-// so it is a std::push_heap/std::pop_heap heap ordered by `at` alone, fed the same timers.
 struct Timer {
   double at;
   uint32_t slot_kind;  // slot in the low 29 bits, TimerKind in the top 3
-  uint32_t generation;
   uint32_t slot() const { return slot_kind & kSlotMask; }
   TimerKind kind() const { return TimerKind(slot_kind >> 29); }
   static constexpr uint32_t kSlotMask = (1u << 29) - 1;
-};
-struct TimerLater {
-  bool operator()(const Timer& a, const Timer& b) const { return a.at > b.at; }
 };
 
 // One side of a TCP connection, tracked the way Zeek's TCP_Endpoint does (sequence space,
@@ -307,7 +301,7 @@ struct ConnMeta {
   double start;
   uint64_t first_ref;
   uint32_t first_input, last_input;  // last_input: see Impl::uniform_input
-  uint32_t generation;  // survives reuse of the slot; timers carry the one they were set for
+  uint32_t timers;                   // the connection's pending timers (TimerQueue list head)
 };
 
 class ConnSlots {
@@ -445,8 +439,8 @@ struct ConnTracker::Impl {
   ConnTable table;
   ConnSlots slots;
   std::vector<uint32_t> free_slots;
-  std::vector<Timer> timers;  // a binary heap (std::push_heap), earliest first
-  std::deque<Cold> colds;     // a deque: references stay valid while it grows
+  TimerQueue timers;       // a connection's timers are cancelled when it ends
+  std::deque<Cold> colds;  // a deque: references stay valid while it grows
   std::vector<uint32_t> free_colds;
   uint64_t uid_counter = 0;
   std::string empty_uid;
@@ -463,8 +457,7 @@ struct ConnTracker::Impl {
   Impl(TrackerOptions o, EventSink& s, TrackerStats& st) : opt(std::move(o)), sink(s), stats(st) {}
 
   void schedule(uint32_t slot, double at, TimerKind kind) {
-    timers.push_back(Timer{at, slot | (uint32_t(kind) << 29), slots.meta(slot).generation});
-    std::push_heap(timers.begin(), timers.end(), TimerLater{});
+    timers.add(at, slot | (uint32_t(kind) << 29), slots.meta(slot).timers);
   }
 
   double timeout(const Conn& c) const {
@@ -573,13 +566,10 @@ struct ConnTracker::Impl {
   }
 
   void advance(double now) {
-    while (!timers.empty() && timers.front().at <= now) {
-      std::pop_heap(timers.begin(), timers.end(), TimerLater{});
-      const Timer t = timers.back();
-      timers.pop_back();
-      Conn& c = slots[t.slot()];
-      if (!c.has(kInUse) || slots.meta(t.slot()).generation != t.generation) continue;
-      fire(t, c);
+    while (!timers.empty() && timers.next_at() <= now) {
+      const uint32_t slot = timers.peek_payload() & Timer::kSlotMask;
+      const TimerQueue::Due d = timers.pop(slots.meta(slot).timers);
+      fire(Timer{d.at, d.payload}, slots[slot]);
     }
   }
 
@@ -647,7 +637,7 @@ struct ConnTracker::Impl {
     Conn& c = slots[slot];
     ConnMeta& m = slots.meta(slot);
     c = Conn{};
-    m.generation++;
+    m.timers = TimerQueue::kNone;
     c.flags = kInUse | (one_way ? kOneWay : 0);
     c.orig_h = p.src;
     c.resp_h = p.dst;
@@ -711,7 +701,7 @@ struct ConnTracker::Impl {
     emit(slot);
     table.erase(conn_hash(c), slot);
     c.clear(kInUse);
-    ++slots.meta(slot).generation;
+    timers.cancel_all(slots.meta(slot).timers);
     if (c.cold) {
       colds[c.cold - 1] = Cold{};  // gives the strings' memory back
       free_colds.push_back(c.cold - 1);
@@ -812,7 +802,15 @@ struct ConnTracker::Impl {
         e.state == TcpState::reset || peer.did_close || peer.state == TcpState::inactive;
     if (complete) {
       c.set(kTimersCancelled);
-      schedule(slot, c.last + kTcpCloseDelay, TimerKind::remove);
+      // Cancelled analyzer timers would pop without effect, and timers due after the removal
+      // would be cancelled by it: the connection waits for its removal with one timer (or two,
+      // when its inactivity timeout is shorter than the close delay).
+      const double remove_at = c.last + kTcpCloseDelay;
+      timers.cancel_if(slots.meta(slot).timers, [remove_at](uint32_t payload, double at) {
+        const TimerKind k = Timer{0, payload}.kind();
+        return k == TimerKind::attempt || k == TimerKind::expire || at > remove_at;
+      });
+      schedule(slot, remove_at, TimerKind::remove);
     } else if (e.prev_state != TcpState::inactive) {
       schedule(slot, c.last + kTcpSessionTimer, TimerKind::expire);
     }
@@ -1229,7 +1227,7 @@ struct ConnTracker::Impl {
     std::sort(open.begin(), open.end(),
               [&](uint32_t a, uint32_t b) { return slots.meta(a).start < slots.meta(b).start; });
     for (uint32_t s : open) remove(s);
-    timers = {};
+    timers.clear();
     last_number = kNoUid;
   }
 };
@@ -1251,6 +1249,20 @@ void ConnTracker::feed(const DecodedPacket& p, double ts, Provenance prov,
 
 const std::string& ConnTracker::last_uid() {
   return impl_->last_uid();
+}
+
+ConnTracker::Hint ConnTracker::prefetch_index(const FlowKey& key) const {
+  const uint64_t hash = tuple_hash(key.src, key.src_port, key.dst, key.dst_port, key.proto);
+  impl_->table.prefetch(hash);
+  return Hint{hash, true};
+}
+
+void ConnTracker::prefetch_conn(const Hint& hint) const {
+  if (!hint.valid) return;
+  const uint32_t slot = impl_->table.likely(hint.hash);
+  if (slot == ConnTable::kNone) return;
+  const char* c = reinterpret_cast<const char*>(&impl_->slots[slot]);
+  for (size_t line = 0; line < sizeof(Conn); line += 64) __builtin_prefetch(c + line, 1);
 }
 
 void ConnTracker::flush() {

@@ -49,6 +49,17 @@ class ConnTracker {
   void feed(const DecodedPacket& p, double ts, Provenance prov, const std::string& tunnel_parent);
   const std::string& last_uid();
 
+  // Prefetching for a packet that comes later, in two steps a packet or more apart, so that
+  // each waits for memory while other packets are processed: prefetch_index loads the index
+  // entries the packet's connection is filed under, prefetch_conn (once they are in the cache)
+  // the connection itself. Neither changes anything.
+  struct Hint {
+    uint64_t hash = 0;
+    bool valid = false;
+  };
+  Hint prefetch_index(const FlowKey& key) const;
+  void prefetch_conn(const Hint& hint) const;
+
   // Ends every open connection as if the input ended (Zeek's behaviour at the end of a trace).
   void flush();
 

@@ -12,6 +12,13 @@ inline constexpr uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAc
                          kUrg = 0x20, kEce = 0x40, kCwr = 0x80;
 }
 
+// The 5-tuple under which the connection tracker files a TCP or UDP packet.
+struct FlowKey {
+  Address src, dst;
+  uint16_t src_port = 0, dst_port = 0;
+  uint8_t proto = 0;
+};
+
 struct DecodedPacket {
   Address src, dst;
   uint8_t ip_version = 4;

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/connection.h"  // kProtoTcp, kProtoUdp
+#include "flow/byte_order.h"
 #include "flow/ip_layer.h"
 #include "flow/ip_reassembly.h"
 #include "flow/link_layer.h"
@@ -236,6 +238,36 @@ PacketDecoder::Result PacketDecoder::decode(const RawPacket& raw, DecodedLayers&
       break;
   }
   return Result::not_ip;
+}
+
+bool peek_flow_key(const uint8_t* f, uint32_t caplen, uint32_t linktype, FlowKey& key) {
+  uint32_t ip = 0;
+  if (linktype == kLinkEthernet) {
+    if (caplen < 14) return false;
+    uint16_t type = rd16(f + 12);
+    ip = 14;
+    if (type == 0x8100 && caplen >= 18) {
+      type = rd16(f + 16);
+      ip = 18;
+    }
+    if (type != 0x0800) return false;
+  } else if (linktype != kLinkRaw && linktype != kLinkIpv4) {
+    return false;
+  }
+  if (caplen < ip + 20) return false;
+  const uint8_t* h = f + ip;
+  const uint32_t ihl = uint32_t(h[0] & 0x0f) * 4;
+  const uint8_t proto = h[9];
+  if ((h[0] >> 4) != 4 || ihl < 20 || (proto != kProtoTcp && proto != kProtoUdp)) return false;
+  if ((h[6] & 0x3f) != 0 || h[7] != 0) return false;  // a fragment (MF or an offset)
+  if (caplen < ip + ihl + 4) return false;
+  const uint8_t* t = h + ihl;
+  key.src = Address::v4_bytes(h + 12);
+  key.dst = Address::v4_bytes(h + 16);
+  key.src_port = rd16(t);
+  key.dst_port = rd16(t + 2);
+  key.proto = proto;
+  return true;
 }
 
 }  // namespace callhome

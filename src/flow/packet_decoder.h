@@ -22,6 +22,11 @@ struct DecodedLayers {
   int count = 0;
 };
 
+// The 5-tuple of an Ethernet (at most one VLAN tag) or raw IPv4 frame carrying unfragmented TCP
+// or UDP, read without decoding or checking anything else; false for anything else. Only good
+// for hints (ConnTracker::prefetch_index): decode() alone says what a frame is.
+bool peek_flow_key(const uint8_t* frame, uint32_t caplen, uint32_t linktype, FlowKey& key);
+
 class PacketDecoder {
  public:
   struct Options {

@@ -87,6 +87,20 @@ bool PcapReader::next(RawPacket& p) {
   return true;
 }
 
+CaptureReader::Peek PcapReader::peek(int ahead) const {
+  if (done_) return {};
+  const uint8_t* base = src_.data();
+  const size_t avail = src_.available();
+  size_t at = pending_;
+  for (int i = 1;; ++i) {
+    if (avail - at < kRecordHeader) return {};
+    const uint32_t caplen = load32(base + at + 8, swap_);
+    if (caplen > max_caplen_ || avail - at - kRecordHeader < caplen) return {};
+    if (i == ahead) return Peek{base + at + kRecordHeader, caplen, linktype_};
+    at += kRecordHeader + caplen;
+  }
+}
+
 bool PcapReader::end_of_records() {
   if (const size_t left = src_.available(); left > 0) {
     report_.reject(number_ + 1, src_.offset(),

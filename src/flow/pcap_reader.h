@@ -28,6 +28,7 @@ class PcapReader final : public CaptureReader {
                                              std::string* error);
 
   bool next(RawPacket& packet) override;
+  Peek peek(int ahead) const override;
   const char* format_name() const override { return "pcap"; }
 
  private:

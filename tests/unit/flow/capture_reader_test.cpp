@@ -223,6 +223,48 @@ TEST(PcapReader, BothByteOrdersAndBothResolutions) {
   }
 }
 
+// peek() shows records ahead only as far as they are buffered, and then exactly what next()
+// hands out later; never a record cut short.
+TEST(PcapReader, PeekShowsBufferedRecordsAheadAsNextWillReadThem) {
+  std::string file = pcap_header(false, false, 1);
+  std::vector<std::string> sent;
+  for (int i = 0; i < 30; ++i) {
+    sent.push_back(std::string(size_t(1 + i * 5 % 23), char('a' + i % 26)));
+    file += pcap_record(false, 1000 + i, 0, sent.back(), uint32_t(sent.back().size()));
+  }
+  file += Image(false).u32(2000).u32(0).u32(40).u32(40).bytes("truncated").str();
+  for (size_t chunk : {size_t(7), size_t(64), size_t(1) << 20}) {
+    SCOPED_TRACE(chunk);
+    ByteSource::Options options;
+    options.chunk = chunk;
+    auto src = ByteSource::from_memory(file, options);
+    InputReport report;
+    std::string error;
+    auto reader = CaptureReader::open(*src, report, &error);
+    ASSERT_TRUE(reader) << error;
+    RawPacket p;
+    size_t i = 0, peeked = 0;
+    while (reader->next(p)) {
+      ASSERT_LT(i, sent.size());
+      EXPECT_EQ(std::string(reinterpret_cast<const char*>(p.data), p.caplen), sent[i]);
+      for (int ahead = 1; ahead <= 3; ++ahead) {
+        const CaptureReader::Peek k = reader->peek(ahead);
+        if (!k.data) continue;
+        ++peeked;
+        ASSERT_LT(i + ahead, sent.size());
+        EXPECT_EQ(std::string(reinterpret_cast<const char*>(k.data), k.caplen), sent[i + ahead]);
+        EXPECT_EQ(k.linktype, 1u);
+      }
+      ++i;
+    }
+    EXPECT_EQ(i, sent.size());
+    if (chunk > file.size()) {
+      EXPECT_EQ(peeked, 3 * sent.size() - 6);
+    }
+    EXPECT_FALSE(reader->peek(1).data);
+  }
+}
+
 TEST(PcapReader, FcsBitsOfTheLinkTypeAreMaskedOff) {
   // FCS length 4 (bits 28-31) with the "FCS present" bit (26), on Ethernet and on 802.11.
   for (uint32_t field : {0x44000001u, 0x44000000u | 105u}) {

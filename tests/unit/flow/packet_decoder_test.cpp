@@ -329,5 +329,34 @@ TEST_F(DecoderTest, LayersAndPayloadStayValidUntilTheNextCall) {
   EXPECT_EQ(layers.count, 0);  // a call that yields nothing leaves no stale layers
 }
 
+// The prefetch hint's quick read of a frame names the connection decode() would file the packet
+// under, or declines.
+TEST_F(DecoderTest, PeekedFlowKeyMatchesTheDecodedPacket) {
+  const Bytes plain = ethernet(
+      ipv4("192.168.1.3", "206.142.53.27", 6, tcp({.sp = 1100, .dp = 443, .payload = text("x")})));
+  const Bytes tagged_udp =
+      tagged({tag(0x8100, 7)}, 0x0800, ipv4("10.1.2.3", "10.9.8.7", 17, udp(5353, 53, text("q"))));
+  for (const Bytes* f : {&plain, &tagged_udp}) {
+    FlowKey key;
+    ASSERT_TRUE(peek_flow_key(f->data(), uint32_t(f->size()), kLinkEthernet, key));
+    ASSERT_EQ(decode(*f), Result::ok) << why;
+    const DecodedPacket& p = layer();
+    EXPECT_EQ(key.src, p.src);
+    EXPECT_EQ(key.dst, p.dst);
+    EXPECT_EQ(key.src_port, p.src_port);
+    EXPECT_EQ(key.dst_port, p.dst_port);
+    EXPECT_EQ(key.proto, p.ip_proto);
+  }
+  FlowKey key;
+  const Bytes fragment =
+      ethernet(ipv4(Ip4{.proto = 17, .frag = 0x2000}, udp(1, 2, text("first half"))));
+  EXPECT_FALSE(peek_flow_key(fragment.data(), uint32_t(fragment.size()), kLinkEthernet, key));
+  const Bytes v6 = ethernet(ipv6("2001:db8::1", "2001:db8::2", 6, tcp({.sp = 1, .dp = 2})));
+  EXPECT_FALSE(peek_flow_key(v6.data(), uint32_t(v6.size()), kLinkEthernet, key));
+  const Bytes ping = ethernet(ipv4("10.0.0.1", "10.0.0.2", 1, icmp(8, 0)));
+  EXPECT_FALSE(peek_flow_key(ping.data(), uint32_t(ping.size()), kLinkEthernet, key));
+  EXPECT_FALSE(peek_flow_key(plain.data(), 14 + 20 + 2, kLinkEthernet, key));  // cut short
+}
+
 }  // namespace
 }  // namespace callhome
