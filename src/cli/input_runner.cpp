@@ -41,7 +41,7 @@ RotationKey rotation_key(const std::string& path) {
   if (const size_t dot = name.rfind('.'); dot != std::string_view::npos && dot > 0) {
     const std::string_view suffix = name.substr(dot + 1);
     if (suffix == "old") return {std::string(name.substr(0, dot)), 0, -1};
-    if (all_digits(suffix) && suffix.size() <= 4) {
+    if (all_digits(suffix) && suffix.size() <= 3) {  // not a year: "log.2024"
       return {std::string(name.substr(0, dot)), 0, -std::stoll(std::string(suffix))};
     }
   }

@@ -129,9 +129,10 @@ void ConnLogWriter::on_connection(const Connection& c) {
   const bool local_orig = local_.contains(c.orig_h), local_resp = local_.contains(c.resp_h);
   const char* proto = transport_name(c.ip_proto);
   if (format_ == Format::tsv) {
-    // Fixed fields need under 400 bytes; escaped strings up to four per byte.
+    // Fixed fields need at most 470 bytes (two 64-byte times, two 45-byte addresses, ten
+    // 20-digit counts, names, tabs); escaped strings up to four per byte.
     const size_t most =
-        400 + 4 * (c.uid.size() + c.service.size() + c.history.size() + c.tunnel_parents.size());
+        512 + 4 * (c.uid.size() + c.service.size() + c.history.size() + c.tunnel_parents.size());
     const size_t at = buf_.size();
     buf_.resize(at + most);
     char* const begin = buf_.data() + at;

@@ -110,5 +110,25 @@ TEST(ConnLogWriter, UnknownFieldsAreUnsetAndHostileStringsEscaped) {
   EXPECT_EQ(f[21], "47");
 }
 
+TEST(ConnLogWriter, TheWidestPossibleRecordStaysWhole) {
+  Connection c;
+  c.ts = c.duration = 9.99e56;  // the largest a "%.6f" field can take before it gives up
+  c.has_duration = c.has_bytes = c.has_counts = true;
+  c.orig_h = c.resp_h = *Address::parse("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255");
+  c.orig_p = c.resp_p = 65535;
+  c.ip_proto = 255;
+  c.state = ConnState::RSTOS0;
+  c.orig_bytes = c.resp_bytes = c.missed_bytes = c.orig_pkts = c.orig_ip_bytes = c.resp_pkts =
+      c.resp_ip_bytes = UINT64_MAX;
+  const auto lines = tsv_records({c, c});
+  ASSERT_EQ(lines.size(), 2u);
+  const auto f = fields(lines[0]);
+  ASSERT_EQ(f.size(), 22u);
+  EXPECT_EQ(f[0].size(), 57u + 7u);
+  EXPECT_EQ(f[2], "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+  EXPECT_EQ(f[19], "18446744073709551615");
+  EXPECT_EQ(lines[0], lines[1]);
+}
+
 }  // namespace
 }  // namespace callhome
