@@ -27,9 +27,10 @@ mkdir -p "$data"
 cmake --build "$build" -j2 --target callhome gen_logs >/dev/null
 callhome=$build/callhome
 
-measure() {  # runs "$@" with stdout to stdout.out; prints "wall_seconds max_rss_kb"
-  local t0=$EPOCHREALTIME t1  # microseconds: `time -f %e` has only 10 ms
-  /usr/bin/time -f "%M" -o "$data/time.out" "$@" >"$data/stdout.out" 2>"$data/stderr.out"
+measure() {  # OUT CMD...: runs CMD with stdout to OUT; prints "wall_seconds max_rss_kb"
+  local out=$1 t0=$EPOCHREALTIME t1  # microseconds: `time -f %e` has only 10 ms
+  shift
+  /usr/bin/time -f "%M" -o "$data/time.out" "$@" >"$out" 2>"$data/stderr.out"
   t1=$EPOCHREALTIME
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') $(cat "$data/time.out")"
 }
@@ -47,16 +48,16 @@ for fmt in "${formats[@]}"; do
   "$build/bench/gen_logs" "$fmt" "$log" "$size" 2>/dev/null
   bytes=$(stat -c %s "$log")
   cat "$log" >/dev/null  # warm the page cache: both runs read from memory
-  read -r wc_s _ < <(measure wc -l "$log")
+  read -r wc_s _ < <(measure /dev/null wc -l "$log")
   lines=$(wc -l <"$log")
-  read -r rd_s rd_kb < <(measure "$callhome" inputs --year 2024 "$log")
+  read -r rd_s rd_kb < <(measure "$data/stdout.out" "$callhome" inputs --year 2024 "$log")
   records=$(stat_field 1)
   rejected=$(stat_field 2)
-  read -r ch_s _ < <(measure "$callhome" conn --year 2024 "$log")
+  read -r ch_s _ < <(measure /dev/null "$callhome" conn --year 2024 "$log")
   # Peak memory on the first quarter of the same lines (headers included).
   head -n $((lines / 4)) "$log" >"$quarter"
   rm -f "$log"
-  read -r _ q_kb < <(measure "$callhome" inputs --year 2024 "$quarter")
+  read -r _ q_kb < <(measure "$data/stdout.out" "$callhome" inputs --year 2024 "$quarter")
   q_rejected=$(stat_field 2)
   rm -f "$quarter"
   awk -v f="$fmt" -v b="$bytes" -v l="$lines" -v ws="$wc_s" -v rs="$rd_s" -v cs="$ch_s" \
