@@ -196,12 +196,13 @@ int run_inputs(const CommonArgs& args) {
     const auto c = i < counter.per_input.size() ? counter.per_input[i] : EventCounter::Counts{};
     std::string events;
     using Kind = std::pair<uint64_t, const char*>;
-    for (const auto& [n, what] : std::initializer_list<Kind>{{c.connections, "connections"},
-                                                             {c.http, "web requests"},
-                                                             {c.dns, "DNS answers"},
-                                                             {c.names, "server names"},
-                                                             {c.alerts, "IDS alerts"}}) {
-      if (n) events += fmt::format("{}{} {}", events.empty() ? "" : ", ", n, what);
+    for (const auto& [n, what] : std::initializer_list<Kind>{{c.connections, "connection"},
+                                                             {c.http, "web request"},
+                                                             {c.dns, "DNS answer"},
+                                                             {c.names, "server name"},
+                                                             {c.alerts, "IDS alert"}}) {
+      if (n)
+        events += fmt::format("{}{} {}{}", events.empty() ? "" : ", ", n, what, n == 1 ? "" : "s");
     }
     line += "; " + (events.empty() ? std::string("no events") : events) + "\n";
     std::fputs(line.c_str(), stdout);
