@@ -29,8 +29,11 @@ for target in build-fuzz/fuzz/*_fuzz; do
   work=$(mktemp -d)
   [[ -d "fuzz/corpus/$name" ]] && cp -r "fuzz/corpus/$name/." "$work/"
   echo "-- $name: ${fuzz_seconds}s"
-  "$target" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -print_final_stats=1 "$work" \
-    2>"$work.log" || { tail -50 "$work.log"; exit 1; }
+  # -timeout: an input that takes 10 s is a hang, reported with the input kept beside the log
+  # (the default of 20 minutes let a hang stall the whole run).
+  "$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$work.artifact-" "$work" \
+    2>"$work.log" || { tail -50 "$work.log"; ls "$work".artifact-* 2>/dev/null; exit 1; }
   grep -E "stat::number_of_executed_units" "$work.log" || true
   rm -rf "$work" "$work.log"
 done

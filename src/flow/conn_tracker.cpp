@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -560,9 +561,13 @@ struct ConnTracker::Impl {
   // after a jump in capture time the checks in between would all decide alike: skip to the
   // last one due, instead of looping through every period (a capture whose clock jumps by
   // years would otherwise take forever).
+  // Always later than `at`: beyond 2^53 / period seconds a double cannot add the period (a
+  // fuzzed pcapng with a coarse time unit reached that), and a timer that does not move fires
+  // forever.
   double next_period(double at, double period) const {
     const double k = std::floor((now_ - at) / period);
-    return k >= 1 ? at + k * period : at + period;
+    const double next = k >= 1 ? at + k * period : at + period;
+    return next > at ? next : std::nextafter(at, std::numeric_limits<double>::infinity());
   }
 
   void advance(double now) {

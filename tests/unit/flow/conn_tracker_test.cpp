@@ -146,6 +146,24 @@ TEST_F(TrackerTest, UdpExchangeIsSFAndSplitsAfterTheInactivityTimeout) {
   EXPECT_EQ(out.conns[1].state, ConnState::S0);
 }
 
+// At 1e17 s a double cannot tell t from t + 6 s: periodic checks must still move forward (a
+// fuzzed pcapng with a coarse time unit made the tracker loop forever here).
+TEST_F(TrackerTest, TimersProgressWhereSecondsNoLongerFitTheClock) {
+  const double t = 1e17;
+  ASSERT_EQ(t + 6, t);
+  feed(tcp(true, kSyn, 1000, 0), t);
+  feed(tcp(false, kSyn | kAck, 5000, 1001), t);
+  feed(tcp(true, kAck, 1001, 5001), t);
+  feed(udp(true, 30), t);
+  feed(udp(false, 90), t);
+  feed(tcp(true, kAck | kPsh, 1001, 5001, 20), t + 64);
+  feed(udp(true, 30), t + 128);
+  feed(tcp(true, kFin | kAck, 1021, 5001), t + 1e6);
+  tracker.flush();
+  ASSERT_GE(out.conns.size(), 2u);
+  for (const auto& c : out.conns) EXPECT_GE(c.ts, t);
+}
+
 TEST_F(TrackerTest, ResponseFromAServerPortIsFlipped) {
   feed(udp(false, 90), 0.0);
   tracker.flush();
