@@ -5,14 +5,15 @@
 namespace callhome {
 std::optional<Address> Address::parse(std::string_view text) {
   if (text.empty() || text.size() > 63) return std::nullopt;
-  if (Address a; parse_v4(text, a)) return a;
   if (text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   if (auto pct = text.find('%'); pct != std::string_view::npos) text = text.substr(0, pct);
   if (text.find(':') == std::string_view::npos) {
-    // Host names land here on every name a log carries: no copy, no inet_pton for them.
+    // Dotted quads, and host names on every name a log carries: no copy, no inet_pton.
     if (Address a; parse_v4(text, a)) return a;
     return std::nullopt;
   }
+  // inet_pton stops at a NUL, which would let "::1<NUL>junk" through.
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   char buf[64];
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';

@@ -560,10 +560,9 @@ struct ConnTracker::Impl {
   // The next firing of a periodic check. Nothing changes a connection between packets, so
   // after a jump in capture time the checks in between would all decide alike: skip to the
   // last one due, instead of looping through every period (a capture whose clock jumps by
-  // years would otherwise take forever).
-  // Always later than `at`: beyond 2^53 / period seconds a double cannot add the period (a
-  // fuzzed pcapng with a coarse time unit reached that), and a timer that does not move fires
-  // forever.
+  // years would otherwise take forever). Always later than `at`: beyond 2^53 / period seconds
+  // a double cannot add the period (a fuzzed pcapng with a coarse time unit got there), and a
+  // timer that does not move fires forever.
   double next_period(double at, double period) const {
     const double k = std::floor((now_ - at) / period);
     const double next = k >= 1 ? at + k * period : at + period;

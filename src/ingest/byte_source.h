@@ -14,8 +14,8 @@ namespace callhome {
 class ByteSource {
  public:
   struct Options {
-    bool hash = true;                 // compute the SHA-256 of the file as stored
-    bool decompress = true;           // gunzip when the file starts with the gzip magic
+    bool hash = true;                  // compute the SHA-256 of the file as stored
+    bool decompress = true;            // gunzip when the file starts with the gzip magic
     size_t chunk = size_t(256) << 10;  // bytes per read(): small enough to stay in L2
   };
 

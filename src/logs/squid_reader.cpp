@@ -12,7 +12,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <optional>
 #include <string>
 
 namespace callhome {
@@ -121,13 +120,6 @@ bool parse_epoch(std::string_view s, double& out) {
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
 
-std::optional<Address> parse_address(std::string_view s) {
-  if (Address a; Address::parse_v4(s, a)) return a;
-  // inet_pton stops at a NUL, which would let "1.2.3.4<NUL>junk" through.
-  if (s.find('\0') != std::string_view::npos) return std::nullopt;
-  return Address::parse(s);
-}
-
 // A plain loop: for the few bytes searched here, a memchr call costs more than it saves.
 size_t find_short(std::string_view s, char c) {
   for (size_t i = 0; i < s.size(); ++i) {
@@ -211,7 +203,7 @@ void fill_target_and_action(std::string_view method, HttpEvent& ev) {
   ev.server = Address{};
   ev.server_port = 0;
   if (const size_t slash = find_short(ev.hierarchy, '/'); slash != std::string::npos) {
-    if (auto peer = parse_address(std::string_view(ev.hierarchy).substr(slash + 1))) {
+    if (auto peer = Address::parse(std::string_view(ev.hierarchy).substr(slash + 1))) {
       ev.server = *peer;
       // The URL's port is the port contacted only when Squid went to the origin itself.
       const std::string_view code = hierarchy_code(ev.hierarchy);
@@ -245,7 +237,7 @@ Why parse_native(std::string_view line, Tokens& t, HttpEvent& ev) {
   uint64_t elapsed_ms = 0;
   if (!parse_uint(ms, elapsed_ms)) return "elapsed time is not a number";
   ev.elapsed = negative ? 0 : double(elapsed_ms) / 1000;
-  auto client = parse_address(t[2]);
+  auto client = Address::parse(t[2]);
   if (!client) return "client is not an IP address";
   ev.client = *client;
 
@@ -346,7 +338,7 @@ Why parse_clf(std::string_view line, HttpEvent& ev) {
   std::string_view request = rest.substr(1, end - 1);
   rest.remove_prefix(end + 1);
 
-  auto c = parse_address(client);
+  auto c = Address::parse(client);
   if (!c) return "client is not an IP address";
   const std::string_view method = take_token(request);
   std::string_view url = trim_blanks(request);

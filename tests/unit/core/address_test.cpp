@@ -26,6 +26,9 @@ TEST(Address, RejectsGarbage) {
                           "1.2.3.0004", "1.2.3.256", "1..2.3", "1.2.3.4 ", "1.2.3.", "1.2.3.-4"}) {
     EXPECT_FALSE(Address::parse(bad)) << bad;
   }
+  // inet_pton reads a C string: what follows a NUL must not be ignored.
+  EXPECT_FALSE(Address::parse(std::string_view("::1\0junk", 8)));
+  EXPECT_FALSE(Address::parse(std::string_view("1.2.3.4\0junk", 12)));
 }
 
 TEST(Address, DottedQuadEdgesRoundTrip) {
