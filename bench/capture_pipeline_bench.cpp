@@ -12,6 +12,7 @@
 #include "flow/capture_reader.h"
 #include "flow/conn_tracker.h"
 #include "flow/packet_decoder.h"
+#include "flow/tracker_prefetch.h"
 
 namespace callhome {
 namespace {
@@ -107,15 +108,9 @@ void ReadDecodeTrack(benchmark::State& state) {
     RawPacket p;
     DecodedLayers layers;
     std::string why, parent;
-    ConnTracker::Hint next_hint;  // prefetching as in the CLI's read_capture
-    FlowKey key;
+    TrackerPrefetch prefetch;  // as in the CLI's read_capture
     while (reader->next(p)) {
-      tracker.prefetch_conn(next_hint);
-      next_hint = {};
-      if (const auto ahead = reader->peek(2);
-          ahead.data && peek_flow_key(ahead.data, ahead.caplen, ahead.linktype, key)) {
-        next_hint = tracker.prefetch_index(key);
-      }
+      prefetch.ahead(*reader, tracker);
       if (decoder.decode(p, layers, &why) != PacketDecoder::Result::ok) continue;
       parent.clear();
       for (int i = 0; i < layers.count; ++i) {

@@ -15,6 +15,7 @@
 #include "flow/conn_tracker.h"
 #include "flow/packet_decoder.h"
 #include "flow/payload_names.h"
+#include "flow/tracker_prefetch.h"
 
 namespace {
 
@@ -85,8 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string why, parent;
   uint64_t previous = 0;
   // Prefetch hints as the CLI gives them; a record peeked at must be the one next() returns.
-  ConnTracker::Hint next_hint;
-  FlowKey key;
+  TrackerPrefetch prefetch;
   std::string peeked;
   bool have_peeked = false;
   while (reader->next(raw)) {
@@ -99,12 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const CaptureReader::Peek one = reader->peek(1);
     have_peeked = one.data != nullptr;
     if (have_peeked) peeked.assign(reinterpret_cast<const char*>(one.data), one.caplen);
-    tracker.prefetch_conn(next_hint);
-    next_hint = {};
-    if (const auto two = reader->peek(2);
-        two.data && peek_flow_key(two.data, two.caplen, two.linktype, key)) {
-      next_hint = tracker.prefetch_index(key);
-    }
+    prefetch.ahead(*reader, tracker);
     if (decoder.decode(raw, layers, &why) != PacketDecoder::Result::ok) continue;
     parent.clear();
     for (int i = 0; i < layers.count; ++i) {

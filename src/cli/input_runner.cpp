@@ -13,6 +13,7 @@
 #include "flow/conn_tracker.h"
 #include "flow/packet_decoder.h"
 #include "flow/payload_names.h"
+#include "flow/tracker_prefetch.h"
 #include "ingest/byte_source.h"
 #include "logs/registry.h"
 
@@ -136,18 +137,9 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
   RawPacket raw;
   DecodedLayers layers;
   std::string why, parent;
-  // The tracker waits for memory on nearly every packet (its connections outgrow the caches),
-  // so each round asks for what the next rounds need: the connection of the next packet, whose
-  // index entries the previous round asked for, and the index entries of the one after it.
-  ConnTracker::Hint next_hint;
-  FlowKey key;
+  TrackerPrefetch prefetch;
   while (reader->next(raw)) {
-    tracker.prefetch_conn(next_hint);
-    next_hint = {};
-    if (const auto ahead = reader->peek(2);
-        ahead.data && peek_flow_key(ahead.data, ahead.caplen, ahead.linktype, key)) {
-      next_hint = tracker.prefetch_index(key);
-    }
+    prefetch.ahead(*reader, tracker);
     ++report.records;
     report.saw_time(raw.ts);
     why.clear();
