@@ -172,13 +172,12 @@ std::string utc_text(double ts) {
 
 // Says what each input is and how much of it callhome can use, without analysing it: the
 // check to run on a pile of evidence before anything else (and the readers' benchmark).
-int run_inputs(const CommonArgs& args) {
-  CommonArgs plain = args;
-  plain.hash = false;
+int run_inputs(CommonArgs args) {
+  args.hash = false;
   EventCounter counter;
   std::vector<InputReport> reports;
   ProgressLine progress(ProgressLine::stderr_is_terminal());
-  const int status = read_all(plain, counter, reports, progress);
+  const int status = read_all(args, counter, reports, progress);
   for (size_t i = 0; i < reports.size(); ++i) {
     const InputReport& r = reports[i];
     std::string line = term_escape(r.path) + ": ";
