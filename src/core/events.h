@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/address.h"
@@ -12,19 +13,22 @@
 
 namespace callhome {
 
-// A web request seen by a proxy (Squid), by Zeek's http.log or in a capture.
+// A web request seen by a proxy (Squid), by Zeek's http.log or in a capture. The text fields
+// are views into the reader's line, valid only during the call to EventSink::on_http: a consumer
+// that keeps one copies it. Proxies log a line per request, and copying seven strings a line was
+// a sixth of reading a Squid log.
 struct HttpEvent {
   double ts = 0;
   Address client;
   Address server;            // the address contacted, when the log names it (unspecified if not)
   uint16_t server_port = 0;  // 0 when unknown
-  std::string method;        // GET, POST, CONNECT ...
-  std::string url;           // as logged (absolute for proxies, path for http.log)
-  std::string host;          // the host name the request was for
-  std::string user_agent;
-  std::string result;     // proxy result code (TCP_MISS, TCP_DENIED ...) or empty
-  std::string hierarchy;  // Squid hierarchy code and peer (DIRECT/host) or empty
-  std::string content_type;
+  std::string_view method;   // GET, POST, CONNECT ...
+  std::string_view url;      // as logged (absolute for proxies, path for http.log)
+  std::string_view host;     // the host name the request was for
+  std::string_view user_agent;
+  std::string_view result;     // proxy result code (TCP_MISS, TCP_DENIED ...) or empty
+  std::string_view hierarchy;  // Squid hierarchy code and peer (DIRECT/host) or empty
+  std::string_view content_type;
   int status = 0;          // HTTP status, 0 when unknown
   uint64_t bytes = 0;      // bytes returned to the client
   double elapsed = 0;      // seconds the request took, when logged

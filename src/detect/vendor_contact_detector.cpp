@@ -1,5 +1,6 @@
 #include "detect/vendor_contact_detector.h"
 
+#include <absl/strings/string_view.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -36,14 +37,14 @@ const CategoryInfo* interesting(const std::string& category) {
 }  // namespace
 
 VendorContactDetector::Group* VendorContactDetector::seen(const Address& client,
-                                                          const std::string& name, double ts,
-                                                          const char* via,
-                                                          const std::string& method, bool failed) {
+                                                          std::string_view name, double ts,
+                                                          const char* via, std::string_view method,
+                                                          bool failed) {
   if (name.empty() || !internal_.contains(client)) return nullptr;
-  auto it = cache_.find(name);
+  auto it = cache_.find(absl::string_view(name.data(), name.size()));  // absl's own view type
   if (it == cache_.end()) {
     if (cache_.size() >= kMaxCachedNames) cache_.clear();
-    it = cache_.emplace(name, lookup_.name(name)).first;
+    it = cache_.emplace(std::string(name), lookup_.name(name)).first;
   }
   const NameInfo& info = it->second;
   if (!interesting(info.category)) return nullptr;
@@ -51,10 +52,14 @@ VendorContactDetector::Group* VendorContactDetector::seen(const Address& client,
   if (g.requests++ == 0 || ts < g.first) g.first = ts;
   g.last = std::max(g.last, ts);
   g.failed += failed;
-  if (g.names.size() < kMaxNames || g.names.contains(name)) ++g.names[name];
+  if (auto n = g.names.find(name); n != g.names.end()) {
+    ++n->second;
+  } else if (g.names.size() < kMaxNames) {
+    g.names.emplace(name, 1);
+  }
   if (!info.org.empty()) g.orgs.insert(info.org);
   g.via.insert(via);
-  if (!method.empty()) g.methods.insert(method);
+  if (!method.empty() && !g.methods.contains(method)) g.methods.emplace(method);
   if (g.description.empty()) g.description = info.description;
   return g.samples.size() < Finding::kMaxEvidence ? &g : nullptr;
 }

@@ -30,8 +30,9 @@ class VendorContactDetector : public Detector {
 
  private:
   struct Group {
-    std::map<std::string, uint64_t> names;  // name -> requests (at most kMaxNames names)
-    std::set<std::string> orgs, via, methods;
+    std::map<std::string, uint64_t, std::less<>>
+        names;  // name -> requests (at most kMaxNames names)
+    std::set<std::string, std::less<>> orgs, via, methods;
     uint64_t requests = 0, failed = 0;
     double first = 0, last = 0;
     std::string description;
@@ -40,8 +41,8 @@ class VendorContactDetector : public Detector {
   // Counts `name` for `client`; returns its group when the name is of interest and the group
   // still wants evidence samples (nullptr nearly always), so that the caller describes the
   // evidence only then: formatting it for every request cost more than the lookup.
-  Group* seen(const Address& client, const std::string& name, double ts, const char* via,
-              const std::string& method, bool failed);
+  Group* seen(const Address& client, std::string_view name, double ts, const char* via,
+              std::string_view method, bool failed);
   NetworkSet internal_;
   const DestinationLookup& lookup_;
   std::map<std::pair<Address, std::string>, Group> groups_;  // host, category

@@ -269,9 +269,9 @@ class EveReader {
       } else if (k == "rev") {
         ev.rev = uint32_t(u64(field.value));
       } else if (k == "signature") {
-        ev.signature.assign(str(field.value));
+        ev.signature = str(field.value);
       } else if (k == "category") {
-        ev.classification.assign(str(field.value));
+        ev.classification = str(field.value);
       } else if (k == "severity") {
         ev.priority = int(u64(field.value) & 0xffff);
       }
@@ -434,18 +434,18 @@ class EveReader {
     const bool from_server = c.src_port == 53 && c.dest_port != 53;
     ev.client = from_server ? c.dst : c.src;
     ev.server = from_server ? c.src : c.dst;
-    ev.query.assign(rrname);
+    ev.query = rrname;
     ev.qtype = rrtype_number(rrtype);
     if (has_queries) {
       for (element q : array(queries)) {
         object qo;
         if (q.get_object().get(qo)) continue;
-        ev.query.assign(str(qo["rrname"]));
+        ev.query = str(qo["rrname"]);
         ev.qtype = rrtype_number(str(qo["rrtype"]));
         break;
       }
     }
-    ev.rcode.assign(rcode);
+    ev.rcode = rcode;
     ev.addresses.clear();
     ev.cnames.clear();
     if (has_answers) {
@@ -474,25 +474,25 @@ class EveReader {
     ev.client = c.src;
     ev.server = c.dst;
     ev.server_port = c.dest_port;
-    ev.method.clear();
-    ev.url.clear();
-    ev.host.clear();
-    ev.user_agent.clear();
-    ev.content_type.clear();
+    ev.method = {};
+    ev.url = {};
+    ev.host = {};
+    ev.user_agent = {};
+    ev.content_type = {};
     ev.status = 0;
     ev.bytes = 0;
     for (auto field : object(c.http)) {
       const std::string_view k = field.key;
       if (k == "hostname") {
-        ev.host.assign(str(field.value));
+        ev.host = str(field.value);
       } else if (k == "url") {
-        ev.url.assign(str(field.value));
+        ev.url = str(field.value);
       } else if (k == "http_method") {
-        ev.method.assign(str(field.value));
+        ev.method = str(field.value);
       } else if (k == "http_user_agent") {
-        ev.user_agent.assign(str(field.value));
+        ev.user_agent = str(field.value);
       } else if (k == "http_content_type") {
-        ev.content_type.assign(str(field.value));
+        ev.content_type = str(field.value);
       } else if (k == "status") {
         ev.status = int(u64(field.value) & 0xffff);
       } else if (k == "length") {
@@ -516,7 +516,7 @@ class EveReader {
     ev.client = c.src;
     ev.server = c.dst;
     ev.server_port = c.dest_port;
-    ev.name.assign(sni);
+    ev.name = sni;
     ev.prov = prov_;
     sink_.on_name(ev);
     return nullptr;

@@ -12,6 +12,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <string>
 
 namespace callhome {
@@ -28,20 +30,25 @@ constexpr bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// Blank-separated tokens of one line. Squid pads the elapsed column with spaces, so runs of
-// blanks count as one separator.
+// Blank-separated tokens of one line, as the offsets where each starts and ends: token i is
+// [edge[2i], edge[2i+1]). Squid pads the elapsed column with spaces, so runs of blanks count as
+// one separator.
 constexpr size_t kMaxTokens = 16;
-using Tokens = std::array<std::string_view, kMaxTokens>;
-
-// Bit i is set when block[i] is a blank, for the `len` (<= 64) bytes of the block; the bits
-// beyond `len` are set too, so a token never runs past the end.
-uint64_t blank_mask(const char* block, size_t len) {
-  char padded[64];
-  if (len < 64) {  // the line's last bytes: never read past them
-    std::memset(padded, ' ', sizeof padded);
-    std::memcpy(padded, block, len);
-    block = padded;
+struct Tokens {
+  const char* line = nullptr;
+  size_t count = 0;
+  uint32_t edge[2 * kMaxTokens];
+  std::string_view operator[](size_t i) const {
+    return std::string_view(line + edge[2 * i], edge[2 * i + 1] - edge[2 * i]);
   }
+  // From the start of token `first` to the end of token `last`, blanks included.
+  std::string_view span(size_t first, size_t last) const {
+    return std::string_view(line + edge[2 * first], edge[2 * last + 1] - edge[2 * first]);
+  }
+};
+
+// Bit i is set when block[i] is a blank, for the 64 bytes at `block`.
+uint64_t blank_mask(const char* block) {
 #if defined(__SSE2__)
   const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
   uint64_t mask = 0;
@@ -58,46 +65,89 @@ uint64_t blank_mask(const char* block, size_t len) {
 #endif
 }
 
-// Returns the token count, or kMaxTokens + 1 when the line has more than we keep. Tokens are
-// found 64 bytes at a time from a bit mask of blanks: each set bit of `edges` starts or ends a
-// token. A byte-by-byte scan mispredicted its way through most of the time of reading a line.
-size_t tokenize(std::string_view s, Tokens& t) {
+// The blank mask of the line's 64-byte block at `base`. Bits beyond the line are set, so that a
+// token never runs past its end; the line's last bytes are never read past.
+uint64_t line_blank_mask(const char* line, size_t len, size_t base) {
+  const size_t left = len - base;
+  if (left >= 64) return blank_mask(line + base);
+  const uint64_t beyond = ~uint64_t(0) << left;
+  if (len >= 64) return blank_mask(line + len - 64) >> (64 - left) | beyond;  // the last 64
+  char padded[64];  // a line shorter than one block
+  std::memcpy(padded, line, len);
+  std::memset(padded + len, ' ', 64 - len);
+  return blank_mask(padded) | beyond;
+}
+
+// Finds the tokens 64 bytes at a time from a bit mask of blanks: each set bit of `edges` starts
+// or ends a token, so the offsets are written out in order without asking which. A byte-by-byte
+// scan mispredicted its way through most of the time of reading a line. Returns false when the
+// line has more than kMaxTokens tokens.
+bool tokenize(std::string_view s, Tokens& t) {
   const char* p = s.data();
   const size_t len = s.size();
-  size_t n = 0, start = 0;
-  bool in_token = false;
+  size_t n = 0;
   uint64_t carry = 0;  // 1 when the previous block ended inside a token
   for (size_t base = 0; base < len; base += 64) {
-    const uint64_t word = ~blank_mask(p + base, std::min<size_t>(64, len - base));
+    const uint64_t word = ~line_blank_mask(p, len, base);
     uint64_t edges = word ^ (word << 1 | carry);
     carry = word >> 63;
     while (edges) {
-      const size_t at = base + size_t(__builtin_ctzll(edges));
+      if (n == 2 * kMaxTokens) return false;  // a 17th token starts
+      t.edge[n++] = uint32_t(base + size_t(__builtin_ctzll(edges)));
       edges &= edges - 1;
-      if (!in_token) {
-        if (n == kMaxTokens) return kMaxTokens + 1;
-        start = at;
-      } else {
-        t[n++] = std::string_view(p + start, at - start);
-      }
-      in_token = !in_token;
     }
   }
-  if (in_token) t[n++] = std::string_view(p + start, len - start);
-  return n;
+  if (n % 2) t.edge[n++] = uint32_t(len);  // a token that runs to the end of a 64-byte multiple
+  t.line = p;
+  t.count = n / 2;
+  return true;
 }
 
+// The whole of `s` as decimal digits (at most 19: no overflow). A plain loop: these fields are a
+// few digits long, and from_chars' generality cost more than the digits.
 template <typename T>
 bool parse_uint(std::string_view s, T& out) {
-  if (s.empty() || !is_digit(s[0])) return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
+  if (s.empty() || s.size() > 19) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    const unsigned d = unsigned(uint8_t(c)) - '0';
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  if (v > uint64_t(std::numeric_limits<T>::max())) return false;
+  out = T(v);
+  return true;
+}
+
+// Eight ASCII digits at `p` as a number, or -1 if any is not a digit: three multiplies instead
+// of eight dependent steps (the usual SWAR reduction, pairs then quads then the octet).
+int64_t eight_digits(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  v -= 0x3030303030303030ull;
+  // A byte that was below '0' wrapped to >= 0x80; one above '9' gets its high bit from + 0x76.
+  if ((v | (v + 0x7676767676767676ull)) & 0x8080808080808080ull) return -1;
+  v = (v * 10 + (v >> 8)) & 0x00ff00ff00ff00ffull;
+  v = (v * 100 + (v >> 16)) & 0x0000ffff0000ffffull;
+  return int64_t((v * 10000 + (v >> 32)) & 0xffffffffull);
 }
 
 // Epoch seconds with an optional fraction ("990049564.625"); no sign, no exponent, no inf/nan.
-// Squid's usual shape (at most 12 digits, a dot, 3 digits) is summed by hand; the result is
-// within an ulp of the correctly rounded value, far below the millisecond logged.
+// Squid's own shape, ten digits, a dot and three, takes the fast path; other lengths are summed
+// by hand. The result is within an ulp of the correctly rounded value, far below the
+// millisecond logged.
 bool parse_epoch(std::string_view s, double& out) {
+  if (s.size() == 14 && s[10] == '.') {  // "dddddddddd.ddd"
+    const int64_t high = eight_digits(s.data());
+    const unsigned d8 = unsigned(uint8_t(s[8])) - '0', d9 = unsigned(uint8_t(s[9])) - '0';
+    const unsigned f0 = unsigned(uint8_t(s[11])) - '0', f1 = unsigned(uint8_t(s[12])) - '0',
+                   f2 = unsigned(uint8_t(s[13])) - '0';
+    if (high >= 0 && d8 <= 9 && d9 <= 9 && f0 <= 9 && f1 <= 9 && f2 <= 9) {
+      const uint64_t whole = uint64_t(high) * 100 + d8 * 10 + d9;
+      out = double(whole) + double(f0 * 100 + f1 * 10 + f2) / 1000;
+      return true;
+    }
+  }
   if (s.empty() || !is_digit(s[0])) return false;
   uint64_t whole = 0, frac = 0, scale = 1;
   size_t i = 0;
@@ -119,7 +169,6 @@ bool parse_epoch(std::string_view s, double& out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
-
 // A plain loop: for the few bytes searched here, a memchr call costs more than it saves.
 size_t find_short(std::string_view s, char c) {
   for (size_t i = 0; i < s.size(); ++i) {
@@ -128,21 +177,15 @@ size_t find_short(std::string_view s, char c) {
   return std::string_view::npos;
 }
 
-// "DIRECT/peer", "HIER_NONE/-", "FIRST_UP_PARENT/10.0.0.1": an upper-case code, a slash, a peer.
-bool is_hierarchy(std::string_view s) {
+// "DIRECT/peer", "HIER_NONE/-", "FIRST_UP_PARENT/10.0.0.1": an upper-case code, a slash, a
+// peer. Returns where the slash is, or 0 when `s` is not that.
+size_t hierarchy_slash(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == '/') return i > 0;
-    if (!((c >= 'A' && c <= 'Z') || c == '_' || is_digit(c))) return false;
+    if (c == '/') return i;
+    if (!((c >= 'A' && c <= 'Z') || c == '_' || is_digit(c))) return 0;
   }
-  return false;
-}
-
-// The code part of a hierarchy field, without Squid 3's "HIER_" prefix.
-std::string_view hierarchy_code(std::string_view hierarchy) {
-  std::string_view code = hierarchy.substr(0, find_short(hierarchy, '/'));
-  if (code.starts_with("HIER_")) code.remove_prefix(5);
-  return code;
+  return 0;
 }
 
 // Host and port a request was for: the authority of an absolute URL, or the CONNECT target.
@@ -151,31 +194,78 @@ struct Target {
   uint16_t port = 0;
 };
 
+// What a byte means inside a URL's authority, found with one table lookup a byte.
+enum : uint8_t { kEndsAuthority = 1, kEndsConnectTarget = 2, kAt = 4, kColon = 8 };
+constexpr std::array<uint8_t, 256> kAuthorityBytes = [] {
+  std::array<uint8_t, 256> t{};
+  t['/'] = kEndsAuthority | kEndsConnectTarget;
+  t['?'] = t['#'] = kEndsAuthority;
+  t['@'] = kAt;
+  t[':'] = kColon;
+  return t;
+}();
+
 Target request_target(std::string_view method, std::string_view url) {
-  std::string_view authority;
+  size_t from = 0;  // where the authority starts
   uint16_t default_port = 0;
-  const size_t scheme_end = find_short(url.substr(0, 11), ':');
-  if (scheme_end != std::string_view::npos && scheme_end > 0 &&
-      url.substr(scheme_end).starts_with("://")) {
+  uint8_t ends = kEndsAuthority;
+  if (url.starts_with("http://")) {  // nearly every proxied request: no scheme search
+    from = 7;
+    default_port = 80;
+  } else if (url.starts_with("https://")) {
+    from = 8;
+    default_port = 443;
+  } else if (const size_t scheme_end = find_short(url.substr(0, 11), ':');
+             scheme_end != std::string_view::npos && scheme_end > 0 &&
+             url.substr(scheme_end).starts_with("://")) {
     const std::string_view scheme = url.substr(0, scheme_end);
     if (scheme == "http" || scheme == "ws") default_port = 80;
     if (scheme == "https" || scheme == "wss") default_port = 443;
     if (scheme == "ftp") default_port = 21;
-    authority = url.substr(scheme_end + 3);
-    size_t end = 0;  // find_first_of would call memchr once per character
-    while (end < authority.size() && authority[end] != '/' && authority[end] != '?' &&
-           authority[end] != '#') {
-      ++end;
-    }
-    authority = authority.substr(0, end);
+    from = scheme_end + 3;
   } else if (method == "CONNECT") {
-    authority = url.substr(0, url.find('/'));
+    ends = kEndsConnectTarget;
   } else {
     return {};  // a path or an error tag ("error:invalid-request"): no host named
   }
-  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority.remove_prefix(at + 1);  // user:password@
+  // One pass finds the authority's end, its last '@' (user:password@) and the last ':' after
+  // it (the port).
+  size_t host_from = from, colon = std::string_view::npos, end = from;
+  const auto ends_at = [&](size_t i) {  // false while the authority goes on past byte i
+    const uint8_t k = kAuthorityBytes[uint8_t(url[i])];
+    if (k & ends) return true;
+    if (k & kAt) {
+      host_from = i + 1;
+      colon = std::string_view::npos;
+    } else if (k & kColon) {
+      colon = i;
+    }
+    return false;
+  };
+  bool found = false;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: only the few that can matter are looked at one by one.
+  for (; !found && end + 16 <= url.size(); end += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(url.data() + end));
+    __m128i hit =
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+    for (unsigned m = unsigned(_mm_movemask_epi8(hit)); m != 0; m &= m - 1) {
+      if (ends_at(end + size_t(__builtin_ctz(m)))) {
+        end += size_t(__builtin_ctz(m));
+        found = true;
+        break;
+      }
+    }
   }
+  if (found) end -= 16;  // the loop stepped on once more
+#endif
+  for (; !found && end < url.size(); ++end) {
+    if (ends_at(end)) break;
+  }
+  const std::string_view authority = url.substr(host_from, end - host_from);
   Target t;
   std::string_view port_text;
   if (authority.starts_with('[')) {  // [IPv6]:port
@@ -183,10 +273,11 @@ Target request_target(std::string_view method, std::string_view url) {
     if (close == std::string_view::npos) return {};
     t.host = authority.substr(1, close - 1);
     if (authority.substr(close + 1).starts_with(':')) port_text = authority.substr(close + 2);
+  } else if (colon == std::string_view::npos) {
+    t.host = authority;
   } else {
-    const size_t colon = authority.rfind(':');
-    t.host = authority.substr(0, colon);
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+    t.host = url.substr(host_from, colon - host_from);
+    port_text = url.substr(colon + 1, end - colon - 1);
   }
   if (!port_text.empty() && !parse_uint(port_text, t.port)) {
     t.host = authority;  // not a port after all: keep the authority whole
@@ -196,36 +287,40 @@ Target request_target(std::string_view method, std::string_view url) {
   return t;
 }
 
-// Fields both formats share once their tokens are found.
-void fill_target_and_action(std::string_view method, HttpEvent& ev) {
-  const Target target = request_target(method, ev.url);
-  ev.host.assign(target.host);
-  ev.server = Address{};
-  ev.server_port = 0;
-  if (const size_t slash = find_short(ev.hierarchy, '/'); slash != std::string::npos) {
-    if (auto peer = Address::parse(std::string_view(ev.hierarchy).substr(slash + 1))) {
-      ev.server = *peer;
-      // The URL's port is the port contacted only when Squid went to the origin itself.
-      const std::string_view code = hierarchy_code(ev.hierarchy);
-      if (code == "DIRECT" || code == "ORIGINAL_DST" || code == "PINNED") {
-        ev.server_port = target.port;
-      }
-    }
-  }
+// Fields both formats share once their tokens are found; `slash` is where the hierarchy's code
+// ends and its peer starts.
+void fill_target_and_action(std::string_view method, size_t slash, HttpEvent& ev) {
   const bool denied = ev.result.starts_with("TCP_DENIED");
   ev.action = denied || ev.status == 403 || ev.status == 407 ? Action::blocked : Action::allowed;
+  const Target target = request_target(method, ev.url);
+  ev.host = target.host;
+  ev.server_port = 0;
+  const std::string_view peer =
+      slash == std::string_view::npos ? std::string_view() : ev.hierarchy.substr(slash + 1);
+  if (!Address::parse_v4(peer, ev.server)) {  // the usual peer is a dotted quad
+    const auto address = peer.empty() || peer == "-" ? std::nullopt : Address::parse(peer);
+    ev.server = address.value_or(Address{});
+    if (!address) return;  // a host name or no peer: the address contacted is not known
+  }
+  // The URL's port is the port contacted only when Squid went to the origin itself.
+  std::string_view code = ev.hierarchy.substr(0, slash);
+  if (code.starts_with("HIER_")) code.remove_prefix(5);  // Squid 3's spelling
+  if (code == "DIRECT" || code == "ORIGINAL_DST" || code == "PINNED") {
+    ev.server_port = target.port;
+  }
 }
 
 // time elapsed client result/status bytes method URL ident hierarchy/peer type [extra...]
-// `t` is the caller's scratch space: zeroing 16 views per line was a tenth of the time.
+// `t` is the caller's scratch space: zeroing it per line was a tenth of the time.
 Why parse_native(std::string_view line, Tokens& t, HttpEvent& ev) {
-  const size_t n = tokenize(line, t);
+  if (!tokenize(line, t)) return "more fields than a native Squid line has";
+  const size_t n = t.count;
   if (n < 10) return "fewer than the 10 fields of a native Squid line";
-  if (n > kMaxTokens) return "more fields than a native Squid line has";
   size_t url_last = 6;  // index of the URL's last token
-  if (!is_hierarchy(t[8])) {
+  size_t peer_slash = hierarchy_slash(t[8]);
+  if (peer_slash == 0) {
     // Some front ends log URLs with raw blanks; the fixed fields then sit at the end.
-    if (n == 10 || !is_hierarchy(t[n - 2])) return "no hierarchy/peer field";
+    if (n == 10 || (peer_slash = hierarchy_slash(t[n - 2])) == 0) return "no hierarchy/peer field";
     url_last = n - 4;
   }
   const std::string_view hier = t[url_last + 2], type = t[url_last + 3];
@@ -237,30 +332,27 @@ Why parse_native(std::string_view line, Tokens& t, HttpEvent& ev) {
   uint64_t elapsed_ms = 0;
   if (!parse_uint(ms, elapsed_ms)) return "elapsed time is not a number";
   ev.elapsed = negative ? 0 : double(elapsed_ms) / 1000;
-  auto client = Address::parse(t[2]);
-  if (!client) return "client is not an IP address";
-  ev.client = *client;
+  if (!Address::parse_v4(t[2], ev.client)) {
+    auto client = Address::parse(t[2]);
+    if (!client) return "client is not an IP address";
+    ev.client = *client;
+  }
 
   const std::string_view code = t[3];
-  const size_t slash = code.rfind('/');
-  if (slash == std::string_view::npos || slash == 0) return "result code is not CODE/status";
-  if (!parse_uint(code.substr(slash + 1), ev.status) || ev.status > 999) {
+  const size_t code_end = code.rfind('/');
+  if (code_end == std::string_view::npos || code_end == 0) return "result code is not CODE/status";
+  if (!parse_uint(code.substr(code_end + 1), ev.status) || ev.status > 999) {
     return "HTTP status is not a number";
   }
   if (!parse_uint(t[4], ev.bytes)) return "byte count is not a number";
 
-  ev.result.assign(code.substr(0, slash));
-  ev.method.assign(t[5]);
-  const char* url_end = t[url_last].data() + t[url_last].size();
-  ev.url.assign(t[6].data(), size_t(url_end - t[6].data()));
-  ev.hierarchy.assign(hier);
-  if (type == "-") {
-    ev.content_type.clear();
-  } else {
-    ev.content_type.assign(type);
-  }
-  ev.user_agent.clear();  // the native format does not log it
-  fill_target_and_action(t[5], ev);
+  ev.result = code.substr(0, code_end);
+  ev.method = t[5];
+  ev.url = t.span(6, url_last);
+  ev.hierarchy = hier;
+  ev.content_type = type == "-" ? std::string_view() : type;
+  ev.user_agent = {};  // the native format does not log it
+  fill_target_and_action(t[5], peer_slash, ev);
   return nullptr;
 }
 
@@ -368,15 +460,14 @@ Why parse_clf(std::string_view line, HttpEvent& ev) {
   const size_t colon = tail.find(':');
 
   ev.client = *c;
-  ev.method.assign(method);
-  ev.url.assign(url);
-  ev.user_agent.assign(agent == "-" ? std::string_view() : agent);
-  ev.result.assign(tail.substr(0, colon));
-  ev.hierarchy.assign(colon == std::string_view::npos ? std::string_view()
-                                                      : tail.substr(colon + 1));
-  ev.content_type.clear();
+  ev.method = method;
+  ev.url = url;
+  ev.user_agent = agent == "-" ? std::string_view() : agent;
+  ev.result = tail.substr(0, colon);
+  ev.hierarchy = (colon == std::string_view::npos ? std::string_view() : tail.substr(colon + 1));
+  ev.content_type = {};
   ev.elapsed = 0;
-  fill_target_and_action(method, ev);
+  fill_target_and_action(method, find_short(ev.hierarchy, '/'), ev);
   return nullptr;
 }
 
@@ -402,7 +493,7 @@ bool clf_is_proxy(const HttpEvent& ev) {
   const std::string_view r = ev.result;
   return r.starts_with("TCP_") || r.starts_with("UDP_") || r.starts_with("NONE") ||
          r.starts_with("TAG_NONE") || ev.method == "CONNECT" ||
-         ev.url.find("://") != std::string::npos;
+         ev.url.find("://") != std::string_view::npos;
 }
 
 }  // namespace
@@ -431,7 +522,7 @@ int sniff_squid(std::string_view head) {
 }
 
 void read_squid(LineReader& lines, const ReadContext& ctx, EventSink& sink, InputReport& report) {
-  HttpEvent ev;  // reused: its strings keep their capacity from line to line
+  HttpEvent ev;
   Tokens tokens;
   ev.via_proxy = true;
   std::string_view line;

@@ -560,9 +560,9 @@ class ZeekReader {
     ev.ts = r.number[kTs];
     ev.client = r.addr[kOrigH];
     ev.server = r.addr[kRespH];
-    ev.query.assign(text(kQuery));
+    ev.query = text(kQuery);
     ev.qtype = uint16_t(count(kQtype));
-    ev.rcode.assign(text(kRcodeName));
+    ev.rcode = text(kRcodeName);
     ev.addresses.clear();
     ev.cnames.clear();
     for (size_t i = 0; i < r.answer_count; ++i) {
@@ -584,11 +584,11 @@ class ZeekReader {
     ev.client = r.addr[kOrigH];
     ev.server = r.addr[kRespH];
     ev.server_port = port(kRespP);
-    ev.method.assign(text(kMethod));  // CONNECT: the client spoke to a proxy; kept as is
-    ev.url.assign(text(kUri));
-    ev.host.assign(text(kHost));
-    ev.user_agent.assign(text(kUserAgent));
-    ev.content_type.assign(text(kRespMimeTypes));
+    ev.method = text(kMethod);  // CONNECT: the client spoke to a proxy; kept as is
+    ev.url = text(kUri);
+    ev.host = text(kHost);
+    ev.user_agent = text(kUserAgent);
+    ev.content_type = text(kRespMimeTypes);
     ev.status = int(count(kStatusCode) & 0xffff);
     ev.bytes = count(kResponseBodyLen);
     ev.via_proxy = false;
@@ -604,7 +604,7 @@ class ZeekReader {
     ev.client = r.addr[kOrigH];
     ev.server = r.addr[kRespH];
     ev.server_port = port(kRespP);
-    ev.name.assign(text(kServerName));
+    ev.name = text(kServerName);
     ev.prov = prov_;
     sink_.on_name(ev);
   }

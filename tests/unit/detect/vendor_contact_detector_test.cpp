@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+#include <string>
+
 namespace callhome {
 namespace {
 
@@ -22,7 +25,8 @@ HttpEvent proxied(const char* client, const char* host, int status, uint64_t lin
   e.ts = 1000 + double(line);
   e.client = *Address::parse(client);
   e.host = host;
-  e.url = std::string("http://") + host + "/";
+  static std::deque<std::string> urls;  // an event's text outlives the call it is made for
+  e.url = urls.emplace_back(std::string("http://") + host + "/");
   e.method = "GET";
   e.status = status;
   e.via_proxy = true;

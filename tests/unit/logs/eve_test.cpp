@@ -6,17 +6,19 @@
 #include <string>
 #include <vector>
 
+#include "unit/owned_http.h"
+
 namespace callhome {
 namespace {
 
 struct Collect : EventSink {
   std::vector<Connection> conns;
-  std::vector<HttpEvent> http;
+  std::vector<OwnedHttp> http;
   std::vector<DnsEvent> dns;
   std::vector<NameEvent> names;
   std::vector<AlertEvent> alerts;
   void on_connection(const Connection& e) override { conns.push_back(e); }
-  void on_http(const HttpEvent& e) override { http.push_back(e); }
+  void on_http(const HttpEvent& e) override { http.emplace_back(e); }
   void on_dns(const DnsEvent& e) override { dns.push_back(e); }
   void on_name(const NameEvent& e) override { names.push_back(e); }
   void on_alert(const AlertEvent& e) override { alerts.push_back(e); }
@@ -178,7 +180,7 @@ TEST(EveReader, HttpAndTls) {
       R"({"timestamp":"2021-06-06T16:54:00.074627+0200","event_type":"tls","src_ip":"192.168.1.129","src_port":60317,"dest_ip":"122.248.252.67","dest_port":443,"proto":"TCP","tls":{"version":"TLS 1.2"}})"
       "\n");
   ASSERT_EQ(r.sink.http.size(), 1u);
-  const HttpEvent& h = r.sink.http[0];
+  const OwnedHttp& h = r.sink.http[0];
   EXPECT_NEAR(h.ts, 1465416112.875791, 1e-6);
   EXPECT_EQ(h.client, addr("10.16.1.11"));
   EXPECT_EQ(h.server, addr("188.40.238.250"));

@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "unit/owned_http.h"
+
 namespace callhome {
 namespace {
 
 struct Collect : EventSink {
-  std::vector<HttpEvent> http;
-  void on_http(const HttpEvent& e) override { http.push_back(e); }
+  std::vector<OwnedHttp> http;
+  void on_http(const HttpEvent& e) override { http.emplace_back(e); }
 };
 
 struct Result {
@@ -38,7 +40,7 @@ TEST(SquidReader, Case1NativeLine) {
       "http://updaterservice.wildtangent.com/appupdate/appcheckin.wss - "
       "DIRECT/updaterservice.wildtangent.com text/plain\n");
   ASSERT_EQ(r.sink.http.size(), 1u);
-  const HttpEvent& e = r.sink.http[0];
+  const OwnedHttp& e = r.sink.http[0];
   EXPECT_DOUBLE_EQ(e.ts, 990049564.625);
   EXPECT_DOUBLE_EQ(e.elapsed, 0.873);
   EXPECT_EQ(e.client, addr("192.168.1.3"));
@@ -145,6 +147,56 @@ TEST(SquidReader, OddWhitespaceExtraFieldsAndUrlsWithBlanks) {
   EXPECT_EQ(h[1].server, addr("1.2.3.4"));
   EXPECT_EQ(h[1].prov.ref, 4u);  // blank lines still count as lines
   EXPECT_EQ(r.report.rejected, 0u);
+}
+
+// The shapes the reader's fast paths take apart: Squid's own "ten digits, a dot, three" time,
+// authorities longer than one 16-byte step (with user:password@ and a port inside or across
+// it), and lines whose tokens end on a 64-byte block boundary, shorter than one block, and with
+// exactly the most tokens kept.
+TEST(SquidReader, FastPathShapes) {
+  const std::string tail = " - DIRECT/93.184.216.34 text/html\n";
+  std::string text =
+      "1709251200.082 7 10.0.0.1 TCP_MISS/200 10 GET http://a.example/" + tail +  // 1
+      "1709251200.08x 7 10.0.0.1 TCP_MISS/200 10 GET http://a.example/" + tail +  // 2
+      "170925120x.082 7 10.0.0.1 TCP_MISS/200 10 GET http://a.example/" + tail +  // 3
+      "1709251200.999 7 10.0.0.1 TCP_MISS/200 10 GET "
+      "http://someone:secret@a-rather-long-host-name.example.com:8080/x" +
+      tail +  // 4
+      "1709251200.000 7 10.0.0.1 TCP_MISS/200 10 GET http://h.example:81@real.example/" +
+      tail +  // 5
+      "1709251200.000 7 10.0.0.1 TCP_TUNNEL/200 10 CONNECT "
+      "a-very-long-connect-target.example.org:8443 - HIER_DIRECT/93.184.216.34 -\n";  // 6
+  // Line 7: 64 bytes exactly, its last token ending on the block boundary.
+  const std::string exact = "1.5 7 10.0.0.1 TCP_MISS/200 10 GET http://b.ex/ - DIRECT/- ";
+  const std::string type(64 - exact.size(), 'x');
+  text += exact + type + "\n";
+  // Line 8: sixteen tokens, the most kept; line 9: seventeen.
+  text += "1.5 7 10.0.0.1 TCP_MISS/200 10 GET http://c.example/ - DIRECT/- t e1 e2 e3 e4 e5 e6\n";
+  text +=
+      "1.5 7 10.0.0.1 TCP_MISS/200 10 GET http://c.example/ - DIRECT/- t e1 e2 e3 e4 e5 e6 e7\n";
+  auto r = read(text);
+  ASSERT_EQ(r.sink.http.size(), 6u);
+  const auto& h = r.sink.http;
+  EXPECT_DOUBLE_EQ(h[0].ts, 1709251200.082);
+  EXPECT_EQ(h[0].prov.ref, 1u);
+  EXPECT_EQ(h[1].prov.ref, 4u);
+  EXPECT_DOUBLE_EQ(h[1].ts, 1709251200.999);
+  EXPECT_EQ(h[1].host, "a-rather-long-host-name.example.com");
+  EXPECT_EQ(h[1].server_port, 8080);
+  EXPECT_EQ(h[2].host, "real.example");  // the ':' before the '@' is not a port
+  EXPECT_EQ(h[2].server_port, 80);
+  EXPECT_EQ(h[3].host, "a-very-long-connect-target.example.org");
+  EXPECT_EQ(h[3].server_port, 8443);
+  EXPECT_EQ(h[4].prov.ref, 7u);
+  EXPECT_EQ(h[4].content_type, type);
+  EXPECT_EQ(h[4].host, "b.ex");
+  EXPECT_EQ(h[5].prov.ref, 8u);
+  EXPECT_EQ(h[5].content_type, "t");
+  ASSERT_EQ(r.report.problems.size(), 3u);
+  EXPECT_EQ(r.report.problems[0].what, "time is not epoch seconds");
+  EXPECT_EQ(r.report.problems[1].what, "time is not epoch seconds");
+  EXPECT_EQ(r.report.problems[2].ref, 9u);
+  EXPECT_EQ(r.report.problems[2].what, "more fields than a native Squid line has");
 }
 
 TEST(SquidReader, HostileDataIsKeptVerbatim) {

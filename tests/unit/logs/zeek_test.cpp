@@ -5,16 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "unit/owned_http.h"
+
 namespace callhome {
 namespace {
 
 struct Collect : EventSink {
   std::vector<Connection> conns;
-  std::vector<HttpEvent> http;
+  std::vector<OwnedHttp> http;
   std::vector<DnsEvent> dns;
   std::vector<NameEvent> names;
   void on_connection(const Connection& e) override { conns.push_back(e); }
-  void on_http(const HttpEvent& e) override { http.push_back(e); }
+  void on_http(const HttpEvent& e) override { http.emplace_back(e); }
   void on_dns(const DnsEvent& e) override { dns.push_back(e); }
   void on_name(const NameEvent& e) override { names.push_back(e); }
 };
@@ -173,7 +175,7 @@ TEST(ZeekReader, HttpAndSslTsv) {
   EXPECT_EQ(r.report.rejected, 0u);
   EXPECT_EQ(r.report.records, 4u);
   ASSERT_EQ(r.sink.http.size(), 2u);
-  const HttpEvent& h = r.sink.http[0];
+  const OwnedHttp& h = r.sink.http[0];
   EXPECT_EQ(h.method, "CONNECT");
   EXPECT_EQ(h.host, "www.google.com");
   EXPECT_EQ(h.url, "www.google.com:443");
@@ -184,7 +186,7 @@ TEST(ZeekReader, HttpAndSslTsv) {
   EXPECT_EQ(h.server_port, 3128);
   EXPECT_FALSE(h.via_proxy);
   EXPECT_EQ(h.content_type, "");
-  const HttpEvent& g = r.sink.http[1];
+  const OwnedHttp& g = r.sink.http[1];
   EXPECT_EQ(g.url, "/<script>\x1b[31m");
   EXPECT_EQ(g.user_agent, std::string("\0evil\\agent", 11));
   EXPECT_EQ(g.bytes, 1256u);
