@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+
 #include "core/network.h"
 
 namespace callhome {
@@ -42,6 +45,72 @@ TEST(Address, DottedQuadEdgesRoundTrip) {
   EXPECT_EQ(Address::parse("[10.1.2.3]")->to_string(), "10.1.2.3");
   // Zero-padded octets, as some devices print them, are decimal: never octal.
   EXPECT_EQ(Address::parse("010.001.002.099")->to_string(), "10.1.2.99");
+}
+
+// The dotted-quad rule written out plainly: four parts of one to three decimal digits, each at
+// most 255. parse_v4 is unrolled for speed; it must agree with this on every text.
+std::optional<uint32_t> reference_v4(std::string_view s) {
+  uint32_t value = 0;
+  for (int part = 0; part < 4; ++part) {
+    size_t digits = 0;
+    uint32_t octet = 0;
+    while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') {
+      octet = octet * 10 + uint32_t(s[digits] - '0');
+      ++digits;
+    }
+    if (digits == 0 || digits > 3 || octet > 255) return std::nullopt;
+    value = value << 8 | octet;
+    s.remove_prefix(digits);
+    if (part < 3) {
+      if (s.empty() || s[0] != '.') return std::nullopt;
+      s.remove_prefix(1);
+    }
+  }
+  if (!s.empty()) return std::nullopt;
+  return value;
+}
+
+void expect_agrees(std::string_view text) {
+  const auto want = reference_v4(text);
+  Address got;
+  ASSERT_EQ(Address::parse_v4(text, got), want.has_value()) << text;
+  if (want) {
+    ASSERT_EQ(got, Address::v4(*want)) << text;
+  }
+}
+
+TEST(Address, DottedQuadParserAgreesWithThePlainRule) {
+  // Every split of octets one to three digits long, with values and leading zeros that probe
+  // each place: every length a dotted quad can have (7 to 15 bytes) and all their shapes.
+  const char* octets[] = {"0", "9", "10", "99", "255", "256", "099", "000", "999", "300", "25"};
+  for (const char* a : octets) {
+    for (const char* b : octets) {
+      for (const char* c : octets) {
+        for (const char* d : octets) {
+          const std::string text = std::string(a) + "." + b + "." + c + "." + d;
+          expect_agrees(text);
+          expect_agrees(text + ".");
+          expect_agrees(text + "0");
+          expect_agrees(text.substr(1));
+          expect_agrees(text.substr(0, text.size() - 1));
+        }
+      }
+    }
+  }
+  // Random texts over the bytes that matter, and a few that must never pass: NUL, blanks, signs.
+  const char alphabet[] = "0123456789....\0 +-/:x";
+  uint64_t state = 0x9E3779B97F4A7C15ull;
+  for (int i = 0; i < 400000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const size_t len = size_t(state >> 60);  // 0 to 15
+    std::string text;
+    uint64_t bits = state;
+    for (size_t k = 0; k < len; ++k) {
+      bits = bits * 6364136223846793005ull + 1442695040888963407ull;
+      text.push_back(alphabet[(bits >> 40) % (sizeof alphabet - 1)]);
+    }
+    expect_agrees(text);
+  }
 }
 
 TEST(NetworkSet, PrivateRangesAreTheSpecDefault) {
