@@ -195,7 +195,7 @@ std::string ByteSource::finish_hash() {
   return hex;
 }
 
-bool LineReader::next(std::string_view& line) {
+bool LineReader::next_in_general(std::string_view& line) {
   src_.consume(pending_consume_);
   pending_consume_ = 0;
   overlong_ = false;

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace callhome {
@@ -88,12 +90,30 @@ class LineReader {
   explicit LineReader(ByteSource& src, size_t max_line = size_t(1) << 20)
       : src_(src), max_line_(max_line) {}
 
-  bool next(std::string_view& line);
+  // Inline for the usual case, a whole line already in the buffer: text readers call this for
+  // every line, and the call and checks of the general path were a tenth of reading one.
+  bool next(std::string_view& line) {
+    src_.consume(pending_consume_);
+    pending_consume_ = 0;
+    const void* nl = skip_rest_ ? nullptr : std::memchr(src_.data(), '\n', src_.available());
+    if (nl == nullptr) return next_in_general(line);
+    const size_t len = size_t(static_cast<const uint8_t*>(nl) - src_.data());
+    if (len > max_line_) return next_in_general(line);
+    ++line_number_;
+    line_offset_ = src_.offset();
+    pending_consume_ = len + 1;
+    overlong_ = false;
+    const bool cr = len > 0 && src_.data()[len - 1] == '\r';
+    line = std::string_view(reinterpret_cast<const char*>(src_.data()), len - cr);
+    return true;
+  }
   uint64_t line_number() const { return line_number_; }  // 1-based, of the last line returned
   uint64_t line_offset() const { return line_offset_; }  // stream offset of that line
   bool overlong() const { return overlong_; }
 
  private:
+  bool next_in_general(std::string_view& line);  // refills, overlong lines, the last line
+
   ByteSource& src_;
   size_t max_line_;
   size_t pending_consume_ = 0;
