@@ -212,6 +212,21 @@ struct TcpFlags {
   std::string_view history() const { return fw::tcp_history(syn, ack, fin, rst); }
 };
 
+// A port of one to five digits (what netfilter prints); anything else is for the general
+// search (fw::parse_uint, which also takes leading zeros beyond five digits).
+bool port(std::string_view s, uint16_t& out) {
+  if (s.empty() || s.size() > 5) return false;
+  uint32_t v = 0;
+  for (char ch : s) {
+    const uint32_t d = uint32_t(uint8_t(ch)) - '0';
+    if (d > 9) return false;
+    v = v * 10 + d;
+  }
+  if (v > 65535) return false;
+  out = uint16_t(v);
+  return true;
+}
+
 // Assigns only when the history changes: most lines repeat the one before.
 void set_history(std::string_view h, Connection& c) {
   if (c.history != h) c.history = h;
@@ -236,8 +251,15 @@ void set_length(std::string_view len, Connection& c) {
 // The text after a leading kernel uptime stamp "[ 1234.567890] ", if there is one.
 std::string_view skip_uptime(std::string_view s) {
   if (s.empty() || s.front() != '[') return s;
+  // One table lookup a byte instead of three comparisons: the stamp runs on every line.
+  static constexpr auto kStampByte = [] {
+    std::array<bool, 256> t{};
+    t[' '] = t['.'] = true;
+    for (char c = '0'; c <= '9'; ++c) t[uint8_t(c)] = true;
+    return t;
+  }();
   size_t i = 1;
-  while (i < s.size() && (s[i] == ' ' || fw::is_digit(s[i]) || s[i] == '.')) ++i;
+  while (i < s.size() && kStampByte[uint8_t(s[i])]) ++i;
   if (i < 3 || i >= s.size() || s[i] != ']') return s;
   ++i;
   while (i < s.size() && s[i] == ' ') ++i;
@@ -245,15 +267,19 @@ std::string_view skip_uptime(std::string_view s) {
 }
 
 // A file interleaves a handful of prefixes ("[UFW BLOCK]", "[UFW ALLOW]" ...): each is
-// classified once and found again by comparison.
+// classified once and found again by comparison. Each entry keeps a fingerprint of its texts
+// (their lengths and outer bytes), so that the entries a line does not match are passed over
+// without comparing the texts themselves.
 class VerdictCache {
  public:
   Action lookup(std::string_view prefix, std::string_view tag) {
+    const uint64_t key = fingerprint(prefix, tag);
     for (auto& e : entries_) {
-      if (e.used && e.prefix == prefix && e.tag == tag) return e.action;
+      if (e.used && e.key == key && e.prefix == prefix && e.tag == tag) return e.action;
     }
     Entry& e = entries_[next_++ % entries_.size()];
     e.used = true;
+    e.key = key;
     e.prefix.assign(prefix);
     e.tag.assign(tag);
     e.action = netfilter_action(prefix);
@@ -264,9 +290,27 @@ class VerdictCache {
  private:
   struct Entry {
     bool used = false;
+    uint64_t key = 0;
     std::string prefix, tag;
     Action action = Action::unknown;
   };
+
+  // Up to eight bytes at each end of `s` (fewer when it is shorter), mixed.
+  static uint64_t ends(std::string_view s) {
+    uint64_t first = 0, last = 0;
+    if (s.size() >= 8) {
+      std::memcpy(&first, s.data(), 8);
+      std::memcpy(&last, s.data() + s.size() - 8, 8);
+    } else {
+      for (size_t i = 0; i < s.size(); ++i) first = first << 8 | uint8_t(s[i]);
+    }
+    return first ^ std::rotl(last, 29);
+  }
+  static uint64_t fingerprint(std::string_view prefix, std::string_view tag) {
+    return ends(prefix) ^ std::rotl(ends(tag), 17) ^ (uint64_t(prefix.size()) << 48) ^
+           (uint64_t(tag.size()) << 56);
+  }
+
   std::array<Entry, 8> entries_;
   size_t next_ = 0;
 };
@@ -432,8 +476,7 @@ bool read_packet_fast(std::string_view msg, size_t in, Connection& c) {
     c.ip_proto = name[0] == 'T' ? kProtoTcp : kProtoUdp;
     size_t spt, spt_len, dpt, dpt_len;
     if (!tok.take(t, "SPT=", spt, spt_len) || !tok.take(t, "DPT=", dpt, dpt_len, true) ||
-        !fw::parse_uint(view(spt, spt_len), c.orig_p) ||
-        !fw::parse_uint(view(dpt, dpt_len), c.resp_p)) {
+        !port(view(spt, spt_len), c.orig_p) || !port(view(dpt, dpt_len), c.resp_p)) {
       return false;
     }
     if (c.ip_proto == kProtoTcp) {
