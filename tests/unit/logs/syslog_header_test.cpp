@@ -117,6 +117,42 @@ TEST_F(SyslogHeaderTest, BsdWithHostTagAndPid) {
   EXPECT_EQ(p.line.after_ts, "fw01 filterlog[72237]: 146,,,1535,igb1");
 }
 
+// Host and tag are read in one pass each, which must still tell message text (a '=' in it,
+// a leading bracket) from a host or tag, and cut a tag at its first '['.
+TEST_F(SyslogHeaderTest, BsdHostAndTagEdges) {
+  struct Case {
+    std::string_view line, host, tag, msg;
+  };
+  const std::string long_tag = std::string(70, 't') + ": m";  // a tag is shorter than 64
+  const std::string long_line = "Nov 17 13:12:50 h " + long_tag;
+  for (const Case& k : std::initializer_list<Case>{
+           {"Nov 17 13:12:50 host a[1][2]: m", "host", "a", "m"},
+           {"Nov 17 13:12:50 host [5]: m", "host", "", "m"},
+           {"Nov 17 13:12:50 k=v rest", "", "", "k=v rest"},
+           {"Nov 17 13:12:50 host x=y: rest", "host", "", "x=y: rest"},
+           {"Nov 17 13:12:50 [host] tag: m", "", "", "[host] tag: m"},
+           {"Nov 17 13:12:50 tag[9]: a=b", "", "tag", "a=b"},
+           {"Nov 17 13:12:50 h   t:   m", "h", "t", "  m"},
+           {long_line, "h", "", long_tag},
+       }) {
+    auto p = parse(k.line);
+    ASSERT_EQ(p.result, R::message) << k.line;
+    EXPECT_EQ(p.line.host, k.host) << k.line;
+    EXPECT_EQ(p.line.tag, k.tag) << k.line;
+    EXPECT_EQ(p.line.msg, k.msg) << k.line;
+  }
+}
+
+// The stamp of the line before is reused only when all fifteen bytes match.
+TEST_F(SyslogHeaderTest, BsdStampCacheComparesTheWholeStamp) {
+  EXPECT_EQ(parse("Nov 17 13:12:50 h t: m").line.ts, utc(2006, 11, 17, 13, 12, 50));
+  EXPECT_EQ(parse("Nov 17 13:12:50 h t: m").line.ts, utc(2006, 11, 17, 13, 12, 50));
+  EXPECT_EQ(parse("Nov 17 13:12:51 h t: m").line.ts, utc(2006, 11, 17, 13, 12, 51));
+  EXPECT_EQ(parse("Nov 18 13:12:51 h t: m").line.ts, utc(2006, 11, 18, 13, 12, 51));
+  EXPECT_EQ(parse("Nov 18 13:12:51.5 h t: m").line.ts, utc(2006, 11, 18, 13, 12, 51) + 0.5);
+  EXPECT_EQ(parse("Dec 18 13:12:51 h t: m").line.ts, utc(2006, 12, 18, 13, 12, 51));
+}
+
 TEST_F(SyslogHeaderTest, BsdWithoutHostAndWithoutTag) {
   auto p = parse("Jul  3 19:10:30 filterlog[1]: x,y");
   ASSERT_EQ(p.result, R::message);
