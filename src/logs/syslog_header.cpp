@@ -375,8 +375,10 @@ bool SyslogHeaderParser::bsd(std::string_view& s, uint64_t line_number, double& 
     }
     ts = cached_stamp_ts_ + frac;
     s = t;
+    stamp_cached_ = true;
     return true;
   }
+  stamp_cached_ = false;
   CivilStamp st;
   st.month = month_from_name(s.substr(0, 3));
   if (st.month == 0) return false;
@@ -406,9 +408,28 @@ bool SyslogHeaderParser::bsd(std::string_view& s, uint64_t line_number, double& 
     std::memcpy(cached_stamp_, s.data(), 15);
     cached_stamp_ts_ = ts - st.fraction;
     cached_stamp_month_ = st.month;
+    stamp_cached_ = true;
   }
   s = t;
   return true;
+}
+
+void SyslogHeaderParser::remember_header(std::string_view line, const SyslogLine& out,
+                                         std::string_view msg) {
+  // Ending in the space after the tag: the tag token was read up to there and no further (a
+  // tag that ends the line could be the start of a longer token on the next).
+  const size_t len = size_t(msg.data() - line.data());
+  if (len == 0 || len > sizeof(header_) || line[len - 1] != ' ') return;
+  std::memcpy(header_, line.data(), len);
+  header_len_ = len;
+  header_parts_ = SyslogLine{};
+  header_parts_.ts = out.ts;
+  header_parts_.pri = out.pri;
+  header_parts_.host = std::string_view(nullptr, out.host.size());
+  header_parts_.tag = std::string_view(nullptr, out.tag.size());
+  host_at_ = out.host.empty() ? 0 : size_t(out.host.data() - line.data());
+  tag_at_ = size_t(out.tag.data() - line.data());
+  after_ts_at_ = size_t(out.after_ts.data() - line.data());
 }
 
 SyslogHeaderParser::Result SyslogHeaderParser::journal_field(std::string_view line,
@@ -435,6 +456,17 @@ SyslogHeaderParser::Result SyslogHeaderParser::journal_field(std::string_view li
 SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint64_t line_number,
                                                      SyslogLine& out) {
   out = SyslogLine{};
+  if (header_len_ != 0 && line.size() >= header_len_ &&
+      std::memcmp(line.data(), header_, header_len_) == 0) {
+    out.ts = header_parts_.ts;
+    out.pri = header_parts_.pri;
+    if (!header_parts_.host.empty()) out.host = line.substr(host_at_, header_parts_.host.size());
+    out.tag = line.substr(tag_at_, header_parts_.tag.size());
+    out.after_ts = line.substr(after_ts_at_);
+    out.msg = line.substr(header_len_);
+    return Result::message;
+  }
+  header_len_ = 0;
   std::string_view s = line;
 
   // journalctl -o export: KEY=value lines, entries separated by blank lines.
@@ -459,6 +491,7 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
   CivilStamp st;
   bool have_host = true;  // whether a host name follows the stamp in this header form
   bool rfc5424 = false;
+  bool bsd_stamp = false;  // a BSD stamp that cached_stamp_ now holds
   if (s.size() >= 2 && s[0] == '1' && s[1] == ' ' && out.pri >= 0) {
     // RFC 5424: VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP MSG]
     s.remove_prefix(2);
@@ -518,6 +551,7 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
     s = t;
   } else {
     if (!bsd(s, line_number, out.ts)) return Result::none;
+    bsd_stamp = stamp_cached_;
   }
 
   out.after_ts = s.empty() ? s : s.substr(s.front() == ' ' ? 1 : 0);
@@ -577,6 +611,7 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
     out.tag = tag.text.substr(0, std::min(tag.bracket, tag.text.size() - 1));
     rest = probe;
     if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    if (bsd_stamp && have_host) remember_header(line, out, rest);
   }
   out.msg = rest;
   return Result::message;
