@@ -20,4 +20,20 @@ void read_iptables(LineReader& lines, const ReadContext& ctx, EventSink& sink, I
 // "-R]" (reject). Words that name no verdict (LOG, AUDIT, a bare rule name) give unknown.
 Action netfilter_action(std::string_view prefix);
 
+namespace iptables_detail {
+// The packet a netfilter message describes (addresses, protocol, ports, TCP history, LEN),
+// read into `c` from the message whose "IN=" is at `in`. read_packet searches for each field
+// wherever it is and returns why the line is rejected, nullptr when it was read.
+// read_packet_fast reads netfilter's usual field order in one pass and returns false for
+// anything else (odd spacing, brackets among the fields, protocols other than TCP, UDP and
+// ICMP, bad values), leaving that line to read_packet; when it returns true, `c` holds what
+// read_packet would have set. Declared here for the tests that check the two agree.
+const char* read_packet(std::string_view msg, size_t in, Connection& c);
+bool read_packet_fast(std::string_view msg, size_t in, Connection& c);
+// Where "IN=" starts the netfilter fields of a message, npos when it has none.
+size_t find_in(std::string_view msg);
+// Whether two connections hold the same packet fields (those the two functions above set).
+bool same_packet(const Connection& a, const Connection& b);
+}  // namespace iptables_detail
+
 }  // namespace callhome

@@ -4,6 +4,7 @@
 #include <absl/time/clock.h>
 #include <absl/time/time.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -148,6 +149,33 @@ std::string_view take_token(std::string_view& s) {
   const size_t n = fw::token_end(s, 0);
   const std::string_view tok(s.data(), n);
   s.remove_prefix(n);
+  return tok;
+}
+
+// A token of the host and tag part of a BSD header, read in one pass: every line has two, and
+// each is asked whether it holds '=' (then it is message text, not a host or tag) and where
+// its first '[' is (the tag's "[pid]").
+struct HeaderToken {
+  std::string_view text;
+  bool equals = false;
+  size_t bracket = std::string_view::npos;
+};
+
+// take_token, noting '=' and '[' on the way. A byte loop: these tokens are short, and a host
+// name of two letters is over before an eight-byte step would have paid for itself.
+HeaderToken take_header_token(std::string_view& s) {
+  skip_spaces(s);
+  HeaderToken tok;
+  size_t i = 0;
+  for (; i < s.size() && s[i] != ' '; ++i) {
+    if (s[i] == '=') {
+      tok.equals = true;
+    } else if (s[i] == '[' && tok.bracket == std::string_view::npos) {
+      tok.bracket = i;
+    }
+  }
+  tok.text = s.substr(0, i);
+  s.remove_prefix(i);
   return tok;
 }
 
@@ -310,13 +338,28 @@ int SyslogHeaderParser::year_for(int month, uint64_t line_number) {
   return year_;
 }
 
+namespace {
+
+// Whether two 15-byte "Mmm dd hh:mm:ss" stamps are the same: two overlapping eight-byte
+// compares, where a memcmp call would cost more than the comparison.
+bool same_stamp(const char* a, const char* b) {
+  uint64_t a0, a1, b0, b1;
+  std::memcpy(&a0, a, 8);
+  std::memcpy(&a1, a + 7, 8);
+  std::memcpy(&b0, b, 8);
+  std::memcpy(&b1, b + 7, 8);
+  return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
+}  // namespace
+
 // "Nov 17 13:12:50", "Nov  7 13:12:50.123456", "Nov 17 2006 13:12:50", "Jan 24 11:28:30.407:".
 bool SyslogHeaderParser::bsd(std::string_view& s, uint64_t line_number, double& ts) {
   if (s.size() < 15 || s[3] != ' ') return false;
   // Busy logs repeat a second over many lines: the same 15 characters (and no month change
   // since) give the same time, with only a fraction to add.
   if (s.size() > 15 && (s[15] == ' ' || s[15] == '.') && cached_stamp_month_ == last_month_ &&
-      cached_stamp_month_ != 0 && std::memcmp(s.data(), cached_stamp_, 15) == 0) {
+      cached_stamp_month_ != 0 && same_stamp(s.data(), cached_stamp_)) {
     std::string_view t = s.substr(15);
     double frac = 0;
     if (t.front() == '.') {
@@ -332,8 +375,10 @@ bool SyslogHeaderParser::bsd(std::string_view& s, uint64_t line_number, double& 
     }
     ts = cached_stamp_ts_ + frac;
     s = t;
+    stamp_cached_ = true;
     return true;
   }
+  stamp_cached_ = false;
   CivilStamp st;
   st.month = month_from_name(s.substr(0, 3));
   if (st.month == 0) return false;
@@ -363,9 +408,28 @@ bool SyslogHeaderParser::bsd(std::string_view& s, uint64_t line_number, double& 
     std::memcpy(cached_stamp_, s.data(), 15);
     cached_stamp_ts_ = ts - st.fraction;
     cached_stamp_month_ = st.month;
+    stamp_cached_ = true;
   }
   s = t;
   return true;
+}
+
+void SyslogHeaderParser::remember_header(std::string_view line, const SyslogLine& out,
+                                         std::string_view msg) {
+  // Ending in the space after the tag: the tag token was read up to there and no further (a
+  // tag that ends the line could be the start of a longer token on the next).
+  const size_t len = size_t(msg.data() - line.data());
+  if (len == 0 || len > sizeof(header_) || line[len - 1] != ' ') return;
+  std::memcpy(header_, line.data(), len);
+  header_len_ = len;
+  header_parts_ = SyslogLine{};
+  header_parts_.ts = out.ts;
+  header_parts_.pri = out.pri;
+  header_parts_.host = std::string_view(nullptr, out.host.size());
+  header_parts_.tag = std::string_view(nullptr, out.tag.size());
+  host_at_ = out.host.empty() ? 0 : size_t(out.host.data() - line.data());
+  tag_at_ = size_t(out.tag.data() - line.data());
+  after_ts_at_ = size_t(out.after_ts.data() - line.data());
 }
 
 SyslogHeaderParser::Result SyslogHeaderParser::journal_field(std::string_view line,
@@ -392,6 +456,17 @@ SyslogHeaderParser::Result SyslogHeaderParser::journal_field(std::string_view li
 SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint64_t line_number,
                                                      SyslogLine& out) {
   out = SyslogLine{};
+  if (header_len_ != 0 && line.size() >= header_len_ &&
+      std::memcmp(line.data(), header_, header_len_) == 0) {
+    out.ts = header_parts_.ts;
+    out.pri = header_parts_.pri;
+    if (!header_parts_.host.empty()) out.host = line.substr(host_at_, header_parts_.host.size());
+    out.tag = line.substr(tag_at_, header_parts_.tag.size());
+    out.after_ts = line.substr(after_ts_at_);
+    out.msg = line.substr(header_len_);
+    return Result::message;
+  }
+  header_len_ = 0;
   std::string_view s = line;
 
   // journalctl -o export: KEY=value lines, entries separated by blank lines.
@@ -416,6 +491,7 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
   CivilStamp st;
   bool have_host = true;  // whether a host name follows the stamp in this header form
   bool rfc5424 = false;
+  bool bsd_stamp = false;  // a BSD stamp that cached_stamp_ now holds
   if (s.size() >= 2 && s[0] == '1' && s[1] == ' ' && out.pri >= 0) {
     // RFC 5424: VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP MSG]
     s.remove_prefix(2);
@@ -475,6 +551,7 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
     s = t;
   } else {
     if (!bsd(s, line_number, out.ts)) return Result::none;
+    bsd_stamp = stamp_cached_;
   }
 
   out.after_ts = s.empty() ? s : s.substr(s.front() == ' ' ? 1 : 0);
@@ -516,30 +593,25 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
 
   // BSD-style remainder: [host] [tag[pid]:] msg. A first token ending in ':' (or holding a
   // "[pid]") is the tag of a line written without a host name.
-  const auto has_equals = [](std::string_view tok) {
-    for (char c : tok) {
-      if (c == '=') return true;
-    }
-    return false;
-  };
-  const auto is_tag = [&](std::string_view tok) {
-    return !tok.empty() && tok.size() < 64 && tok.back() == ':' && !has_equals(tok);
+  const auto is_tag = [](const HeaderToken& tok) {
+    return !tok.text.empty() && tok.text.size() < 64 && tok.text.back() == ':' && !tok.equals;
   };
   std::string_view probe = rest;
-  std::string_view first = take_token(probe);
-  if (have_host && !first.empty() && !is_tag(first) && first.front() != '[' && !has_equals(first)) {
-    out.host = first;
+  const HeaderToken first = take_header_token(probe);
+  if (have_host && !first.text.empty() && !is_tag(first) && first.text.front() != '[' &&
+      !first.equals) {
+    out.host = first.text;
     rest = probe;
     if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   }
   probe = rest;
-  std::string_view tag = take_token(probe);
+  const HeaderToken tag = take_header_token(probe);
   if (is_tag(tag)) {
-    tag.remove_suffix(1);
-    if (size_t b = tag.find('['); b != tag.npos) tag = tag.substr(0, b);
-    out.tag = tag;
+    // Without the colon, and without "[pid]" (the colon is last, so a bracket is before it).
+    out.tag = tag.text.substr(0, std::min(tag.bracket, tag.text.size() - 1));
     rest = probe;
     if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    if (bsd_stamp && have_host) remember_header(line, out, rest);
   }
   out.msg = rest;
   return Result::message;

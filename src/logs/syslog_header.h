@@ -103,6 +103,8 @@ class SyslogHeaderParser {
   bool bsd(std::string_view& s, uint64_t line_number, double& ts);
   int year_for(int month, uint64_t line_number);
   Result journal_field(std::string_view line, SyslogLine& out);
+  // Keeps the header of `line` (everything before `msg`) for the next line to reuse.
+  void remember_header(std::string_view line, const SyslogLine& out, std::string_view msg);
 
   LocalClock clock_;
   InputReport& report_;
@@ -113,6 +115,15 @@ class SyslogHeaderParser {
   char cached_stamp_[15] = {};  // the last "Mmm dd hh:mm:ss" read, and its time
   double cached_stamp_ts_ = 0;
   int cached_stamp_month_ = 0;
+  bool stamp_cached_ = false;  // the last bsd() left its own stamp in cached_stamp_
+  // The whole header of the line before ("Mar  1 00:00:00 gw kernel: "), when it was a BSD
+  // header with a tag and a stamp the cache above holds: a line starting with the same bytes
+  // has the same time, host and tag (what parse reads of a header lies within it, and reading
+  // it again would change no state), found here by one comparison.
+  char header_[64] = {};
+  size_t header_len_ = 0;    // 0: nothing to reuse
+  SyslogLine header_parts_;  // ts and pri; the views as offsets into the line (data() null)
+  size_t host_at_ = 0, tag_at_ = 0, after_ts_at_ = 0;
   bool in_journal_ = false;  // journal export format seen
   double journal_ts_ = -1;   // __REALTIME_TIMESTAMP of the current entry, -1 = none yet
 };

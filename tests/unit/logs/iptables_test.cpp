@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "fw_test_util.h"
 
@@ -241,6 +242,152 @@ TEST(Iptables, HostileBytesAndHugeLines) {
   EXPECT_EQ(r.report.problems[0].ref, 4u);
   EXPECT_NE(r.report.problems[0].what.find("longer"), std::string::npos);
 }
+
+// The one-pass reader of netfilter's usual field order and the general field search must read
+// the same packet from every line the first accepts, and the first must hand over every line
+// it cannot vouch for. Checked on the usual shapes and on every line one edit away from them.
+namespace fast {
+
+using iptables_detail::find_in;
+using iptables_detail::read_packet;
+using iptables_detail::read_packet_fast;
+using iptables_detail::same_packet;
+
+const std::vector<std::string> kShapes = {
+    // TCP with MAC=, a UFW prefix and the uptime stamp before it
+    "[ 1234.567890] [UFW BLOCK] IN=eth1 OUT=eth0 MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 "
+    "SRC=192.168.0.13 DST=72.246.53.81 LEN=48 TOS=0x00 PREC=0x00 TTL=127 ID=4321 DF PROTO=TCP "
+    "SPT=2499 DPT=80 WINDOW=64240 RES=0x00 SYN URGP=0",
+    // prefix glued to IN=, no MAC=, ACK FIN, options after URGP=
+    "Shorewall:loc2net:ACCEPT:IN=eth1 OUT=eth0 SRC=10.7.147.61 DST=206.163.206.0 LEN=60 "
+    "TOS=0x00 PREC=0x00 TTL=63 ID=0 DF PROTO=TCP SPT=63873 DPT=443 WINDOW=64240 RES=0x00 ACK "
+    "FIN URGP=0 OPT (020405B40402080A00825F5D0000000001030307)",
+    // UDP ending the line after DPT= and after its own LEN=
+    "[WAN_OUT-2000-A]IN=eth0 OUT=eth2 SRC=10.0.0.5 DST=8.8.8.8 LEN=60 TOS=0x00 PREC=0x00 TTL=64 "
+    "ID=1 PROTO=UDP SPT=5353 DPT=53",
+    "IN=eth0 OUT= SRC=10.0.0.5 DST=8.8.8.8 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP "
+    "SPT=5353 DPT=53 LEN=40",
+    // ICMP echo, and an ICMP error quoting a UDP packet in brackets
+    "IN=eth1 OUT=eth0 SRC=10.0.0.5 DST=204.152.197.197 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF "
+    "PROTO=ICMP TYPE=8 CODE=0 ID=512 SEQ=1",
+    "DENY: IN=eth0 OUT= SRC=130.244.215.233 DST=10.0.0.5 LEN=88 TOS=0x00 PREC=0x00 TTL=118 "
+    "ID=21684 PROTO=ICMP TYPE=11 CODE=0 [SRC=10.0.0.5 DST=130.244.215.233 LEN=60 TOS=0x00 "
+    "PREC=0x00 TTL=1 ID=0 DF PROTO=UDP SPT=33434 DPT=33435 LEN=40 ]",
+    "IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=88 TOS=0x00 PREC=0x00 TTL=118 ID=2 PROTO=ICMP "
+    "TYPE=3 CODE=3",
+    // IPv6: TCP reads in one pass, ICMPv6 does not
+    "IN=eth0 OUT=eth1 MAC= SRC=2001:db8::1 DST=2001:db8::2 LEN=80 TC=0 HOPLIMIT=64 "
+    "FLOWLBL=868225 PROTO=TCP SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN ACK URGP=0",
+    "IN= OUT=lo SRC=2001:db8::1 DST=2001:db8::2 LEN=104 TC=0 HOPLIMIT=64 FLOWLBL=868225 "
+    "PROTO=ICMPv6 TYPE=128 CODE=0 ID=3427 SEQ=1",
+    // fragments, truncation, other protocols
+    "IN=eth0 OUT= SRC=1.1.1.1 DST=1.2.3.4 LEN=40 TOS=0x00 PREC=0x00 TTL=55 ID=7 MF FRAG=185 "
+    "PROTO=UDP",
+    "IN=eth0 OUT= SRC=1.1.1.1 DST=1.2.3.4 LEN=40 TOS=0x00 PREC=0x00 TTL=55 ID=7 PROTO=TCP "
+    "INCOMPLETE [65535 bytes]",
+    "IN=eno1 OUT= SRC=192.0.2.1 DST=192.0.2.2 LEN=120 TOS=0x00 PREC=0x00 TTL=55 ID=0 DF "
+    "PROTO=ESP SPI=0xcb886522",
+    "IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=40 PROTO=tcp SPT=1 DPT=2 RST URGP=0",
+    // TCP cut after DPT=: the fast path reaches the end looking for URGP=
+    "IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=40 PROTO=TCP SPT=1 DPT=2",
+};
+
+// What a line reads as (the general search's verdict, and the packet when it has one), and
+// whether the fast path took it, checking they agree.
+struct Outcome {
+  bool fast = false;
+  const char* why = nullptr;
+};
+
+Outcome check(const std::string& msg) {
+  Outcome o;
+  const size_t in = find_in(msg);
+  if (in == std::string_view::npos) return o;
+  Connection general;
+  o.why = read_packet(msg, in, general);
+  Connection quick;  // left over from another line: the fast path must set every field
+  quick.orig_p = quick.resp_p = 7;
+  quick.ip_proto = 99;
+  quick.history = "ShAdDaFf";
+  quick.has_counts = false;
+  quick.orig_ip_bytes = 12345;
+  o.fast = read_packet_fast(msg, in, quick);
+  if (o.fast) {
+    EXPECT_EQ(o.why, nullptr) << msg;
+    EXPECT_TRUE(same_packet(general, quick)) << msg;
+  }
+  return o;
+}
+
+TEST(IptablesFastPath, UsualShapesReadInOnePass) {
+  const bool expected[] = {true, true,  true,  true,  true,  true,  true,
+                           true, false, false, false, false, false, false};
+  ASSERT_EQ(std::size(expected), kShapes.size());
+  for (size_t i = 0; i < kShapes.size(); ++i) {
+    EXPECT_EQ(check(kShapes[i]).fast, expected[i]) << kShapes[i];
+  }
+}
+
+TEST(IptablesFastPath, HandsOverWhatItCannotVouchFor) {
+  const std::string base =
+      "IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=40 TOS=0x00 PREC=0x00 TTL=1 ID=1 DF PROTO=TCP "
+      "SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN URGP=0";
+  ASSERT_TRUE(check(base).fast);
+  const auto edited = [&](std::string_view from, std::string_view to) {
+    std::string s = base;
+    const size_t at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return s.replace(at, from.size(), to);
+  };
+  for (const std::string& line : {
+           edited("OUT= ", "OUT=  "),                             // odd spacing
+           edited(" OUT= ", " PHYSIN=eth3 OUT= "),                // a field out of the usual order
+           edited("DST=5.6.7.8 ", ""),                            // a missing field
+           edited("IN=eth0", "IN=eth0]SRC=9.9.9.9"),              // a key after a bracket
+           edited("TTL=1", "TTL=1[x]"),                           // brackets before PROTO=
+           edited("WINDOW=1", "WINDOW=1 [SRC=9.9.9.9 SYN ACK]"),  // a quoted packet before URGP=
+           edited(" URGP=0", ""),                     // no URGP=: the flags run to the end
+           edited("SPT=1", "SPT=99999"),              // not a port
+           edited("SRC=1.2.3.4", "SRC=1.2.3.999"),    // not an address
+           edited("SRC=1.2.3.4", "SRC=1.2.3.4\x01"),  // hostile bytes
+           edited("PROTO=TCP", "PROTO=6"),            // a number
+           edited("PROTO=TCP", "PROTO=Tcp"),          // case
+           base + " " + std::string(400, 'B'),        // too long for the buffer
+       }) {
+    const Outcome o = check(line);
+    EXPECT_FALSE(o.fast) << line;
+  }
+  EXPECT_TRUE(check(std::string(400, 'A') + " " + base).fast);  // a long prefix is no matter
+}
+
+TEST(IptablesFastPath, AgreesWithTheGeneralSearchOneEditAway) {
+  const std::string inserts[] = {" ",    "  ",     "[",     "]",   "=",
+                                 "SRC=", "PROTO=", "URGP=", "SYN", std::string(1, '\0'),
+                                 "\xff", "9",      ":"};
+  size_t fast = 0, total = 0;
+  for (const std::string& shape : kShapes) {
+    for (size_t i = 0; i <= shape.size(); ++i) {
+      for (const std::string& ins : inserts) {
+        std::string s = shape;
+        s.insert(i, ins);
+        fast += check(s).fast;
+        ++total;
+      }
+      if (i < shape.size()) {
+        std::string s = shape;
+        s.erase(i, 1);
+        fast += check(s).fast;
+        fast += check(shape.substr(0, i)).fast;  // cut
+        total += 2;
+      }
+    }
+  }
+  // Both paths ran on many lines: most edits land in values the fast path reads as usual.
+  EXPECT_GT(fast, total / 4);
+  EXPECT_LT(fast, total);
+}
+
+}  // namespace fast
 
 TEST(Iptables, SniffNeedsMostLinesToBeNetfilter) {
   EXPECT_GE(sniff_iptables(kSyn + "\n" + kSyn + "\n"), 80);

@@ -117,6 +117,84 @@ TEST_F(SyslogHeaderTest, BsdWithHostTagAndPid) {
   EXPECT_EQ(p.line.after_ts, "fw01 filterlog[72237]: 146,,,1535,igb1");
 }
 
+// Host and tag are read in one pass each, which must still tell message text (a '=' in it,
+// a leading bracket) from a host or tag, and cut a tag at its first '['.
+TEST_F(SyslogHeaderTest, BsdHostAndTagEdges) {
+  struct Case {
+    std::string_view line, host, tag, msg;
+  };
+  const std::string long_tag = std::string(70, 't') + ": m";  // a tag is shorter than 64
+  const std::string long_line = "Nov 17 13:12:50 h " + long_tag;
+  for (const Case& k : std::initializer_list<Case>{
+           {"Nov 17 13:12:50 host a[1][2]: m", "host", "a", "m"},
+           {"Nov 17 13:12:50 host [5]: m", "host", "", "m"},
+           {"Nov 17 13:12:50 k=v rest", "", "", "k=v rest"},
+           {"Nov 17 13:12:50 host x=y: rest", "host", "", "x=y: rest"},
+           {"Nov 17 13:12:50 [host] tag: m", "", "", "[host] tag: m"},
+           {"Nov 17 13:12:50 tag[9]: a=b", "", "tag", "a=b"},
+           {"Nov 17 13:12:50 h   t:   m", "h", "t", "  m"},
+           {long_line, "h", "", long_tag},
+       }) {
+    auto p = parse(k.line);
+    ASSERT_EQ(p.result, R::message) << k.line;
+    EXPECT_EQ(p.line.host, k.host) << k.line;
+    EXPECT_EQ(p.line.tag, k.tag) << k.line;
+    EXPECT_EQ(p.line.msg, k.msg) << k.line;
+  }
+}
+
+// The stamp of the line before is reused only when all fifteen bytes match.
+TEST_F(SyslogHeaderTest, BsdStampCacheComparesTheWholeStamp) {
+  EXPECT_EQ(parse("Nov 17 13:12:50 h t: m").line.ts, utc(2006, 11, 17, 13, 12, 50));
+  EXPECT_EQ(parse("Nov 17 13:12:50 h t: m").line.ts, utc(2006, 11, 17, 13, 12, 50));
+  EXPECT_EQ(parse("Nov 17 13:12:51 h t: m").line.ts, utc(2006, 11, 17, 13, 12, 51));
+  EXPECT_EQ(parse("Nov 18 13:12:51 h t: m").line.ts, utc(2006, 11, 18, 13, 12, 51));
+  EXPECT_EQ(parse("Nov 18 13:12:51.5 h t: m").line.ts, utc(2006, 11, 18, 13, 12, 51) + 0.5);
+  EXPECT_EQ(parse("Dec 18 13:12:51 h t: m").line.ts, utc(2006, 12, 18, 13, 12, 51));
+}
+
+// A line with the same header bytes as the one before reuses what was read of it; anything
+// that differs, or a header that could read differently with what follows it, is read anew.
+TEST_F(SyslogHeaderTest, BsdHeaderOfTheLineBeforeIsReused) {
+  auto a = parse("Nov 17 13:12:50 gw kernel: a=1");
+  auto b = parse("Nov 17 13:12:50 gw kernel: b");
+  ASSERT_EQ(b.result, R::message);
+  EXPECT_EQ(b.line.ts, a.line.ts);
+  EXPECT_EQ(b.line.host, "gw");
+  EXPECT_EQ(b.line.tag, "kernel");
+  EXPECT_EQ(b.line.after_ts, "gw kernel: b");
+  EXPECT_EQ(b.line.msg, "b");
+  auto c = parse("Nov 17 13:12:50 gw kernel:  two");  // the second space is the message's
+  EXPECT_EQ(c.line.msg, " two");
+  auto d = parse("Nov 17 13:12:50 gw kernel:  two");
+  EXPECT_EQ(d.line.msg, " two");
+  EXPECT_EQ(d.line.tag, "kernel");
+  auto e = parse("Nov 17 13:12:50 gw kernel:");  // ends at the tag
+  EXPECT_EQ(e.line.tag, "kernel");
+  EXPECT_EQ(e.line.msg, "");
+  auto f = parse("Nov 17 13:12:50 gw kernel:x y");  // the same bytes begin a longer token
+  EXPECT_EQ(f.line.host, "gw");
+  EXPECT_EQ(f.line.tag, "");
+  EXPECT_EQ(f.line.msg, "kernel:x y");
+  EXPECT_EQ(parse("<4>Nov 17 13:12:51 gw kernel: x").line.msg, "x");
+  auto h = parse("<4>Nov 17 13:12:51 gw kernel: y");
+  EXPECT_EQ(h.line.pri, 4);
+  EXPECT_EQ(h.line.ts, utc(2006, 11, 17, 13, 12, 51));
+  EXPECT_EQ(h.line.msg, "y");
+  auto i = parse("<4>Nov 17 13:12:51 gw kernel[7]: z");
+  EXPECT_EQ(i.line.tag, "kernel");
+  auto j = parse("Nov 17 13:12:51 gw: z");  // no host: the first token is the tag
+  auto k = parse("Nov 17 13:12:51 gw: z2");
+  EXPECT_EQ(k.line.host, "");
+  EXPECT_EQ(k.line.tag, "gw");
+  EXPECT_EQ(k.line.msg, "z2");
+  EXPECT_EQ(j.line.ts, k.line.ts);
+  auto l = parse("Nov 17 13:12:51.25 gw kernel: a");
+  auto m = parse("Nov 17 13:12:51.25 gw kernel: b");
+  EXPECT_EQ(m.line.ts, utc(2006, 11, 17, 13, 12, 51) + 0.25);
+  EXPECT_EQ(l.line.ts, m.line.ts);
+}
+
 TEST_F(SyslogHeaderTest, BsdWithoutHostAndWithoutTag) {
   auto p = parse("Jul  3 19:10:30 filterlog[1]: x,y");
   ASSERT_EQ(p.result, R::message);
