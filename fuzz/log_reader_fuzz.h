@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "ingest/byte_source.h"
 #include "logs/log_reader.h"
@@ -20,7 +21,7 @@ namespace callhome::fuzz {
 // its buffer shows up under ASan.
 struct CheckingSink : EventSink {
   uint64_t n = 0;
-  void touch(const std::string& s) {
+  void touch(std::string_view s) {
     for (char c : s) n += uint8_t(c);
   }
   static void check_ref(const Provenance& p) {
