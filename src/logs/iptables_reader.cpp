@@ -212,21 +212,6 @@ struct TcpFlags {
   std::string_view history() const { return fw::tcp_history(syn, ack, fin, rst); }
 };
 
-// A port of one to five digits (what netfilter prints); anything else is for the general
-// search (fw::parse_uint, which also takes leading zeros beyond five digits).
-bool port(std::string_view s, uint16_t& out) {
-  if (s.empty() || s.size() > 5) return false;
-  uint32_t v = 0;
-  for (char ch : s) {
-    const uint32_t d = uint32_t(uint8_t(ch)) - '0';
-    if (d > 9) return false;
-    v = v * 10 + d;
-  }
-  if (v > 65535) return false;
-  out = uint16_t(v);
-  return true;
-}
-
 // Assigns only when the history changes: most lines repeat the one before.
 void set_history(std::string_view h, Connection& c) {
   if (c.history != h) c.history = h;
@@ -476,7 +461,8 @@ bool read_packet_fast(std::string_view msg, size_t in, Connection& c) {
     c.ip_proto = name[0] == 'T' ? kProtoTcp : kProtoUdp;
     size_t spt, spt_len, dpt, dpt_len;
     if (!tok.take(t, "SPT=", spt, spt_len) || !tok.take(t, "DPT=", dpt, dpt_len, true) ||
-        !port(view(spt, spt_len), c.orig_p) || !port(view(dpt, dpt_len), c.resp_p)) {
+        !fw::parse_uint(view(spt, spt_len), c.orig_p) ||
+        !fw::parse_uint(view(dpt, dpt_len), c.resp_p)) {
       return false;
     }
     if (c.ip_proto == kProtoTcp) {
