@@ -176,6 +176,7 @@ bool parse_epoch(std::string_view s, double& out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
+
 // A plain loop: for the few bytes searched here, a memchr call costs more than it saves.
 size_t find_short(std::string_view s, char c) {
   for (size_t i = 0; i < s.size(); ++i) {
@@ -252,25 +253,22 @@ Target request_target(std::string_view method, std::string_view url) {
   bool found = false;
 #if defined(__SSE2__)
   // Sixteen bytes at a time: only the few that can matter are looked at one by one.
-  for (; !found && end + 16 <= url.size(); end += 16) {
+  for (; end + 16 <= url.size(); end += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(url.data() + end));
     __m128i hit =
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
     hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
     hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
-    for (unsigned m = unsigned(_mm_movemask_epi8(hit)); m != 0; m &= m - 1) {
-      if (ends_at(end + size_t(__builtin_ctz(m)))) {
-        end += size_t(__builtin_ctz(m));
-        found = true;
-        break;
-      }
+    for (unsigned m = unsigned(_mm_movemask_epi8(hit)); m != 0 && !found; m &= m - 1) {
+      const size_t at = end + size_t(__builtin_ctz(m));
+      if ((found = ends_at(at))) end = at;
     }
+    if (found) break;
   }
-  if (found) end -= 16;  // the loop stepped on once more
 #endif
-  for (; !found && end < url.size(); ++end) {
-    if (ends_at(end)) break;
+  while (!found && end < url.size()) {
+    if (!(found = ends_at(end))) ++end;
   }
   const std::string_view authority = url.substr(host_from, end - host_from);
   Target t;
