@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -206,23 +207,15 @@ bool LineReader::next_in_general(std::string_view& line) {
       const void* nl =
           avail > scanned ? std::memchr(src_.data() + scanned, '\n', avail - scanned) : nullptr;
       if (nl) {
-        size_t len = size_t(static_cast<const uint8_t*>(nl) - src_.data());
+        const size_t len = size_t(static_cast<const uint8_t*>(nl) - src_.data());
         if (skip_rest_) {  // the tail of an overlong line: drop it and start over
           src_.consume(len + 1);
           skip_rest_ = false;
           scanned = 0;
           continue;
         }
-        ++line_number_;
-        line_offset_ = src_.offset();
-        pending_consume_ = len + 1;
-        if (len > max_line_) {
-          len = max_line_;
-          overlong_ = true;
-        }
-        if (len > 0 && src_.data()[len - 1] == '\r') --len;
-        line = std::string_view(reinterpret_cast<const char*>(src_.data()), len);
-        return true;
+        overlong_ = len > max_line_;
+        return hand_out(without_cr(std::min(len, max_line_)), len + 1, line);
       }
       scanned = avail;
       if (skip_rest_) {
@@ -230,13 +223,9 @@ bool LineReader::next_in_general(std::string_view& line) {
         scanned = 0;
       } else if (avail > max_line_) {
         // No newline within the limit: return the head, skip the rest later.
-        ++line_number_;
-        line_offset_ = src_.offset();
         overlong_ = true;
         skip_rest_ = true;
-        pending_consume_ = avail;
-        line = std::string_view(reinterpret_cast<const char*>(src_.data()), max_line_);
-        return true;
+        return hand_out(max_line_, avail, line);
       }
       if (src_.ensure(src_.available() + 64 * 1024) <= scanned) break;  // end of stream
     }
@@ -247,13 +236,7 @@ bool LineReader::next_in_general(std::string_view& line) {
       skip_rest_ = false;
       return false;
     }
-    ++line_number_;
-    line_offset_ = src_.offset();
-    pending_consume_ = avail;
-    size_t len = avail;
-    if (len > 0 && src_.data()[len - 1] == '\r') --len;
-    line = std::string_view(reinterpret_cast<const char*>(src_.data()), len);
-    return true;
+    return hand_out(without_cr(avail), avail, line);
   }
 }
 

@@ -99,13 +99,8 @@ class LineReader {
     if (nl == nullptr) return next_in_general(line);
     const size_t len = size_t(static_cast<const uint8_t*>(nl) - src_.data());
     if (len > max_line_) return next_in_general(line);
-    ++line_number_;
-    line_offset_ = src_.offset();
-    pending_consume_ = len + 1;
     overlong_ = false;
-    const bool cr = len > 0 && src_.data()[len - 1] == '\r';
-    line = std::string_view(reinterpret_cast<const char*>(src_.data()), len - cr);
-    return true;
+    return hand_out(without_cr(len), len + 1, line);
   }
   uint64_t line_number() const { return line_number_; }  // 1-based, of the last line returned
   uint64_t line_offset() const { return line_offset_; }  // stream offset of that line
@@ -113,6 +108,16 @@ class LineReader {
 
  private:
   bool next_in_general(std::string_view& line);  // refills, overlong lines, the last line
+
+  // Makes the first `len` buffered bytes the next line; `consume` bytes go before the one after.
+  bool hand_out(size_t len, size_t consume, std::string_view& line) {
+    ++line_number_;
+    line_offset_ = src_.offset();
+    pending_consume_ = consume;
+    line = std::string_view(reinterpret_cast<const char*>(src_.data()), len);
+    return true;
+  }
+  size_t without_cr(size_t len) const { return len - (len > 0 && src_.data()[len - 1] == '\r'); }
 
   ByteSource& src_;
   size_t max_line_;
