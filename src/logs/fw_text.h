@@ -48,22 +48,14 @@ inline std::string_view trim(std::string_view s) {
 template <typename T>
 bool parse_uint(std::string_view s, T& out) {
   static_assert(std::is_unsigned_v<T>);
-  if (s.empty() || s.size() > 20) return false;
+  // Only twenty digits can overflow 64 bits, and only above UINT64_MAX's own twenty: one
+  // comparison up front instead of a check per digit.
+  if (s.empty() || s.size() > 20 || (s.size() == 20 && s > "18446744073709551615")) return false;
   uint64_t v = 0;
-  if (s.size() < 20) {
-    // Nineteen digits cannot overflow 64 bits: no check per digit.
-    for (char c : s) {
-      const unsigned d = unsigned(uint8_t(c)) - '0';
-      if (d > 9) return false;
-      v = v * 10 + d;
-    }
-  } else {
-    for (char c : s) {
-      if (!is_digit(c)) return false;
-      const uint64_t d = uint64_t(c - '0');
-      if (v > (UINT64_MAX - d) / 10) return false;
-      v = v * 10 + d;
-    }
+  for (char c : s) {
+    const unsigned d = unsigned(uint8_t(c)) - '0';
+    if (d > 9) return false;
+    v = v * 10 + d;
   }
   if (v > std::numeric_limits<T>::max()) return false;
   out = T(v);
