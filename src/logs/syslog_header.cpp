@@ -422,14 +422,13 @@ void SyslogHeaderParser::remember_header(std::string_view line, const SyslogLine
   if (len == 0 || len > sizeof(header_) || line[len - 1] != ' ') return;
   std::memcpy(header_, line.data(), len);
   header_len_ = len;
-  header_parts_ = SyslogLine{};
-  header_parts_.ts = out.ts;
-  header_parts_.pri = out.pri;
-  header_parts_.host = std::string_view(nullptr, out.host.size());
-  header_parts_.tag = std::string_view(nullptr, out.tag.size());
-  host_at_ = out.host.empty() ? 0 : size_t(out.host.data() - line.data());
-  tag_at_ = size_t(out.tag.data() - line.data());
-  after_ts_at_ = size_t(out.after_ts.data() - line.data());
+  kept_.ts = out.ts;
+  kept_.pri = out.pri;
+  kept_.host_at = out.host.empty() ? 0 : size_t(out.host.data() - line.data());
+  kept_.host_len = out.host.size();
+  kept_.tag_at = size_t(out.tag.data() - line.data());
+  kept_.tag_len = out.tag.size();
+  kept_.after_ts_at = size_t(out.after_ts.data() - line.data());
 }
 
 SyslogHeaderParser::Result SyslogHeaderParser::journal_field(std::string_view line,
@@ -458,11 +457,11 @@ SyslogHeaderParser::Result SyslogHeaderParser::parse(std::string_view line, uint
   out = SyslogLine{};
   if (header_len_ != 0 && line.size() >= header_len_ &&
       std::memcmp(line.data(), header_, header_len_) == 0) {
-    out.ts = header_parts_.ts;
-    out.pri = header_parts_.pri;
-    if (!header_parts_.host.empty()) out.host = line.substr(host_at_, header_parts_.host.size());
-    out.tag = line.substr(tag_at_, header_parts_.tag.size());
-    out.after_ts = line.substr(after_ts_at_);
+    out.ts = kept_.ts;
+    out.pri = kept_.pri;
+    if (kept_.host_len != 0) out.host = line.substr(kept_.host_at, kept_.host_len);
+    out.tag = line.substr(kept_.tag_at, kept_.tag_len);
+    out.after_ts = line.substr(kept_.after_ts_at);
     out.msg = line.substr(header_len_);
     return Result::message;
   }

@@ -121,9 +121,12 @@ class SyslogHeaderParser {
   // has the same time, host and tag (what parse reads of a header lies within it, and reading
   // it again would change no state), found here by one comparison.
   char header_[64] = {};
-  size_t header_len_ = 0;    // 0: nothing to reuse
-  SyslogLine header_parts_;  // ts and pri; the views as offsets into the line (data() null)
-  size_t host_at_ = 0, tag_at_ = 0, after_ts_at_ = 0;
+  size_t header_len_ = 0;  // 0: nothing to reuse
+  struct KeptHeader {      // what was read of it; the parts as offsets into the line
+    double ts = 0;
+    int pri = -1;
+    size_t host_at = 0, host_len = 0, tag_at = 0, tag_len = 0, after_ts_at = 0;
+  } kept_;
   bool in_journal_ = false;  // journal export format seen
   double journal_ts_ = -1;   // __REALTIME_TIMESTAMP of the current entry, -1 = none yet
 };
