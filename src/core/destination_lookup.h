@@ -14,10 +14,11 @@ namespace callhome {
 
 struct DestinationInfo {
   uint32_t asn = 0;
-  std::string org;                 // "Akamai Technologies" or empty
-  std::string country;             // ISO code or empty
-  std::string category;            // cdn, update_service, antivirus, p2p_vendor, ... or empty
-  std::vector<std::string> names;  // names seen for it (DNS, proxy, SNI), most frequent first
+  std::string org;                  // "Akamai Technologies" or empty
+  std::string country;              // ISO code or empty
+  std::string category;             // cdn, update_service, antivirus, p2p_vendor, ... or empty
+  std::vector<std::string> names;   // names seen for it (DNS, proxy, SNI), most frequent first
+  bool category_from_name = false;  // the category is that of a name seen, not of the owner
 };
 
 struct PortInfo {

@@ -11,6 +11,7 @@
 #include "detect/off_hours_detector.h"
 #include "detect/port_fallback_detector.h"
 #include "detect/scan_detector.h"
+#include "detect/scan_retries.h"
 #include "detect/sequential_ports_detector.h"
 #include "detect/vendor_contact_detector.h"
 
@@ -55,6 +56,7 @@ std::vector<Finding> DetectorSet::finish() {
   std::vector<Finding> all;
   for (auto& d : detectors_) d->finish(all);
   if (lookup_) explain_known_periodic(all, *lookup_);
+  explain_scan_retries(all);
   std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.first_ts != b.first_ts) return a.first_ts < b.first_ts;

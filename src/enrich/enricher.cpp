@@ -212,6 +212,7 @@ DestinationInfo Enricher::destination(const Address& a) const {
       if (!named) {
         if (const DomainEntry* e = domains_.match(s.name)) {
           d.category = e->category;
+          d.category_from_name = true;
           if (d.org.empty()) d.org = e->organisation;
           named = true;
         }

@@ -18,156 +18,284 @@ bool is_exploit_target(const std::string& category) {
          category == "database" || category == "management";
 }
 
-bool is_web_port(uint16_t p) {
-  return p == 80 || p == 443 || p == 8080 || p == 3128;
+bool is_web(const PortInfo& p) {
+  return p.category == "web" || p.category == "proxy";
+}
+
+// Periodic by nature: clocks, resolvers. A schedule to them is no sign of anything.
+bool is_periodic_infrastructure(const PortInfo& p) {
+  return p.category == "time" || p.category == "dns";
 }
 
 void add_unique(std::vector<std::string>& v, std::string s) {
   if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
 }
 
-// Every address a finding names: its "dst" and its sample of targets.
-std::vector<Address> addresses_of(const Finding& f) {
-  std::vector<Address> out;
-  auto take = [&](const nlohmann::json& j) {
-    if (!j.is_string()) return;
-    auto s = j.get<std::string>();
-    if (auto slash = s.find('/'); slash != std::string::npos) s = s.substr(0, slash);
-    if (auto a = Address::parse(s)) out.push_back(*a);
-  };
-  if (f.attributes.contains("dst")) take(f.attributes["dst"]);
-  for (const char* key : {"sample_targets", "servers"}) {
-    if (!f.attributes.contains(key)) continue;
-    for (const auto& t : f.attributes[key]) take(t);
-  }
-  return out;
+std::string text(const nlohmann::json& a, const char* key) {
+  return a.contains(key) && a[key].is_string() ? a[key].get<std::string>() : std::string();
 }
 
-std::vector<uint16_t> ports_of(const Finding& f) {
+double number(const nlohmann::json& a, const char* key) {
+  return a.contains(key) && a[key].is_number() ? a[key].get<double>() : 0;
+}
+
+uint8_t proto_of(const nlohmann::json& a) {
+  return text(a, "proto") == "udp" ? kProtoUdp : kProtoTcp;
+}
+
+std::optional<Address> address_in(const std::string& s) {
+  return Address::parse(s.substr(0, s.find('/')));
+}
+
+// The ports a finding names: one "port"/"dst_port", or a list under "ports"/"dst_ports" (a
+// scan's "ports" is a count, not a list, and is skipped by the type check).
+std::vector<uint16_t> ports_of(const nlohmann::json& a) {
   std::vector<uint16_t> out;
-  for (const char* key : {"port", "ports", "dst_ports"}) {
-    if (!f.attributes.contains(key)) continue;
-    const auto& j = f.attributes[key];
-    if (j.is_number_integer() && f.kind != "outbound_scan" && std::string(key) == "ports") {
-      continue;  // a scan's "ports" is a count, not a port
-    }
-    if (j.is_number_integer()) out.push_back(j.get<uint16_t>());
-    if (j.is_array()) {
-      for (const auto& p : j) {
-        if (p.is_number_integer()) out.push_back(p.get<uint16_t>());
-      }
+  for (const char* key : {"port", "dst_port"}) {
+    if (a.contains(key) && a[key].is_number_integer()) out.push_back(a[key].get<uint16_t>());
+  }
+  for (const char* key : {"ports", "dst_ports"}) {
+    if (!a.contains(key) || !a[key].is_array()) continue;
+    for (const auto& p : a[key]) {
+      if (p.is_number_integer()) out.push_back(p.get<uint16_t>());
     }
   }
-  if (f.kind == "outbound_scan" && f.attributes.contains("port") &&
-      f.attributes["port"].is_number_integer()) {
-    out = {f.attributes["port"].get<uint16_t>()};
-  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
-double json_number(const nlohmann::json& j, const char* key) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0;
+// A finding's summary as the detail of a fact: without the host it starts with (the incident
+// names it) and without the advice it ends with (the actions give that).
+std::string what_was_seen(const Finding& f) {
+  std::string s = f.summary;
+  const std::string host = f.host.to_string() + " ";
+  if (s.rfind(host, 0) == 0) s.erase(0, host.size());
+  for (const char* advice : {": find ", "; find "}) {
+    if (auto at = s.find(advice); at != std::string::npos) s.erase(at);
+  }
+  return s;
 }
 
-}  // namespace
+std::string port_text(uint16_t port, uint8_t proto, const PortInfo& info) {
+  return fmt::format("{}/{}{}", port, proto == kProtoUdp ? "udp" : "tcp",
+                     info.service.empty() ? "" : " (" + info.service + ")");
+}
 
-HostProfile profile_host(const Address& host, const std::vector<const Finding*>& findings,
-                         const DestinationLookup& lookup) {
-  HostProfile p;
-  p.host = host;
+// Collects the facts one finding shows. Each kind has one function; the table below maps a
+// kind to it.
+struct ProfileBuilder {
+  ProfileBuilder(const DestinationLookup& l, HostProfile& profile) : lookup(l), p(profile) {}
+  const DestinationLookup& lookup;
+  HostProfile& p;
   size_t destinations = 0, update_like = 0;
   std::set<Address> seen;
-  for (const Finding* f : findings) {
-    const auto& a = f->attributes;
-    if (a.contains("known_service")) {
-      // Explained already (time, DNS, an update service): it says nothing about the rest.
-      p.benign_periodic = true;
-      continue;
-    }
-    const uint8_t proto = a.contains("proto") && a["proto"] == "udp" ? 17 : 6;
-    for (uint16_t port : ports_of(*f)) {
-      PortInfo info = lookup.port(port, proto);
-      if (info.category == "p2p") {
-        add_unique(p.p2p_ports, fmt::format("{}/{}{}", port, proto == 17 ? "udp" : "tcp",
-                                            info.service.empty() ? "" : " (" + info.service + ")"));
-      }
-    }
-    for (const Address& dst : addresses_of(*f)) {
-      if (!seen.insert(dst).second) continue;
-      DestinationInfo d = lookup.destination(dst);
+  std::set<std::string> periodic_services;
+
+  // `record`: the destination counts towards the host's organisations (what ties hosts together)
+  // and the update-service share; explained periodic contacts (time, DNS, vendors) do not.
+  DestinationInfo destination(const std::string& dst, bool record = true) {
+    auto a = address_in(dst);
+    if (!a) return {};
+    DestinationInfo d = lookup.destination(*a);
+    if (record && seen.insert(*a).second) {
       ++destinations;
       if (is_update_category(d.category)) ++update_like;
       add_unique(p.destination_orgs, d.org);
-      if (d.category == "p2p_vendor") {
-        add_unique(p.p2p_names, d.names.empty() ? d.org : d.names.front());
+    }
+    return d;
+  }
+
+  // The addresses a finding stands for: its "dst" (or the servers of a name) and its sample.
+  std::vector<DestinationInfo> destinations_of(const nlohmann::json& a, bool record = true) {
+    std::vector<DestinationInfo> out;
+    if (auto dst = text(a, "dst"); address_in(dst)) out.push_back(destination(dst, record));
+    for (const char* key : {"servers", "sample_targets"}) {
+      if (!a.contains(key) || !a[key].is_array()) continue;
+      for (const auto& t : a[key]) {
+        if (t.is_string()) out.push_back(destination(t.get<std::string>(), record));
       }
     }
-    if (f->kind == "outbound_scan" && a.value("scan_type", "") == "vertical") {
-      p.vertical_scan_text = f->summary;
-    } else if (f->kind == "outbound_scan") {
-      if (a.contains("port") && a["port"].is_number_integer()) {
-        const uint16_t port = a["port"].get<uint16_t>();
-        const PortInfo info = lookup.port(port, proto);
-        if (is_exploit_target(info.category) && json_number(a, "targets") >= 10) {
-          add_unique(p.service_scan_ports,
-                     fmt::format("{}/{}{}", port, proto == 17 ? "udp" : "tcp",
-                                 info.service.empty() ? "" : " (" + info.service + ")"));
-        }
-      }
-      p.scan_targets = std::max<size_t>(p.scan_targets, size_t(json_number(a, "targets")));
-      p.scan_networks = std::max<size_t>(p.scan_networks, size_t(json_number(a, "networks")));
-      double d = json_number(a, "duration_s");
-      p.max_rate = std::max(p.max_rate, json_number(a, "attempts") / std::max(d, 1.0));
-    } else if (f->kind == "internal_scan") {
-      p.internal_scan = true;
-      p.internal_scan_text = f->summary;
-    } else if (f->kind == "icmp_sweep") {
-      p.icmp_probe = true;
-    } else if (f->kind == "port_fallback") {
-      p.fallback = true;
-      p.fallback_text = f->summary;
-    } else if (f->kind == "beacon") {
-      if (a.value("retry_loop", false)) {
-        p.retry_loop = true;
-        p.retry_text = f->summary;
-        for (uint16_t port : ports_of(*f)) p.blocked_web |= is_web_port(port);
-        if (a.contains("dst_port") && a["dst_port"].is_number_integer()) {
-          p.blocked_web |= is_web_port(a["dst_port"].get<uint16_t>());
-        }
-      } else {
-        p.beacon_success = true;
-        p.beacon_text = f->summary;
-      }
-    } else if (f->kind == "sequential_source_ports") {
-      p.sequential_ports = true;
-      for (uint16_t port : ports_of(*f)) p.blocked_web |= is_web_port(port);
-      for (const auto& run : a.value("runs", nlohmann::json::array())) {
-        double len = json_number(run, "last_port") - json_number(run, "first_port") + 1;
-        double span = json_number(run, "end_ts") - json_number(run, "start_ts");
-        p.max_rate = std::max(p.max_rate, len / std::max(span, 1.0));
-      }
-    } else if (f->kind == "proxy_bypass") {
-      p.proxy_bypass = true;
-      p.blocked_web |= json_number(a, "blocked") > 0;
-    } else if (f->kind == "fan_in") {
-      p.fan_in_hosts = std::max<size_t>(p.fan_in_hosts, size_t(json_number(a, "hosts")));
-      add_unique(p.destination_orgs, a.value("org", std::string()));
-    } else if (f->kind == "outbound_flood") {
-      p.flood = true;
-      p.flood_text = f->summary;
-      p.max_rate = std::max(p.max_rate, json_number(a, "pps"));
-    } else if (f->kind == "ids_alert") {
-      p.ids_alerts = true;
-    } else if (f->kind == "vendor_contact" && a.value("category", "") == "p2p_vendor") {
-      for (const auto& n : a.value("names", nlohmann::json::array())) {
-        add_unique(p.p2p_names, n.value("name", std::string()));
-      }
-    } else if (f->kind == "off_hours") {
-      p.off_hours = true;
+    return out;
+  }
+
+  void scan(const Finding& f) {
+    const auto& a = f.attributes;
+    destinations_of(a);
+    const std::string shape = text(a, "scan_type");
+    const uint8_t proto = proto_of(a);
+    const double ports = number(a, "ports"), targets = number(a, "targets");
+    const std::string dst = text(a, "dst");
+    if (f.kind == "internal_scan") p.facts.set(Fact::internal_targets, what_was_seen(f));
+    if (shape == "vertical" || shape == "block" || ports >= 10) {
+      p.facts.set(Fact::recon_scan, what_was_seen(f), {dst});
+      return;
+    }
+    if (!a.contains("port") || !a["port"].is_number_integer()) return;
+    const uint16_t port = a["port"].get<uint16_t>();
+    const PortInfo info = lookup.port(port, proto);
+    const std::string what = port_text(port, proto, info);
+    if (number(a, "networks") >= 5) {
+      p.facts.set(Fact::peer_sweep, fmt::format("{} on {} hosts in {} networks", what, targets,
+                                                number(a, "networks")));
+    }
+    if (info.category == "p2p") {
+      p.facts.set(Fact::p2p_port, what, {what});
+    } else if (is_exploit_target(info.category) && targets >= 10) {
+      p.facts.set(Fact::service_sweep, fmt::format("{} on {} hosts", what, targets), {what});
+    } else {
+      p.facts.set(Fact::port_sweep, fmt::format("{} on {} hosts", what, targets), {what});
     }
   }
-  p.update_destinations = destinations > 0 && update_like * 2 > destinations;
-  p.benign_periodic = p.benign_periodic || (p.beacon_success && p.update_destinations);
+
+  void beacon(const Finding& f) {
+    const auto& a = f.attributes;
+    const uint8_t proto = proto_of(a);
+    const auto ports = ports_of(a);
+    const auto dests = destinations_of(a, false);
+    const std::string dst = text(a, "dst");
+    const bool named = text(a, "beacon_type") == "sni" ||
+                       std::any_of(dests.begin(), dests.end(),
+                                   [](const DestinationInfo& d) { return !d.names.empty(); });
+    const bool identified =
+        std::any_of(dests.begin(), dests.end(), identified_service) ||
+        (!dests.empty() && text(a, "beacon_type") == "sni" && identified_name(dst));
+    bool web = false, odd = false, infrastructure = !ports.empty();
+    for (uint16_t port : ports) {
+      const PortInfo info = lookup.port(port, proto);
+      (is_web(info) ? web : odd) = true;
+      infrastructure &= is_periodic_infrastructure(info);
+    }
+    const std::string seen_text = what_was_seen(f);
+    if (a.value("part_of_scan", false)) return;  // the scan speaks for these attempts
+    if (a.value("retry_loop", false)) {
+      destinations_of(a);
+      if (web) p.facts.set(Fact::retry_web, what_was_seen(f), {dst});
+      if (odd && !infrastructure) p.facts.set(Fact::retry_odd_port, what_was_seen(f), {dst});
+      if (!identified && !infrastructure)
+        p.facts.set(Fact::retry_unidentified, what_was_seen(f), {dst});
+      return;
+    }
+    periodic_services.insert(dst);
+    if (a.contains("known_service") || identified || infrastructure) {
+      p.facts.set(Fact::beacon_known_service, seen_text, {dst});
+      if (std::any_of(dests.begin(), dests.end(), identified_service) || identified_name(dst)) {
+        p.facts.set(Fact::vendor_service, dst);
+      }
+      return;
+    }
+    destinations_of(a);
+    p.facts.set(Fact::beacon_unidentified, seen_text, {dst});
+    // RITA's medium bucket starts at a score of 0.9 (anchors.md).
+    if (number(a, "score") >= 0.9) p.facts.set(Fact::beacon_strong, seen_text, {dst});
+    if (!named) p.facts.set(Fact::beacon_bare_ip, dst, {dst});
+  }
+
+  bool identified_name(const std::string& name) const {
+    if (address_in(name)) return false;
+    DestinationInfo d;
+    const NameInfo n = lookup.name(name);
+    d.category = n.category;
+    d.category_from_name = !n.category.empty();
+    return identified_service(d);
+  }
+
+  void port_fallback(const Finding& f) {
+    const auto& a = f.attributes;
+    destinations_of(a);
+    bool all_web = true;
+    for (uint16_t port : ports_of(a)) {
+      const PortInfo info = lookup.port(port, kProtoTcp);
+      all_web &= is_web(info);
+      if (info.category == "p2p") {
+        const std::string what = port_text(port, kProtoTcp, info);
+        p.facts.set(Fact::p2p_port, what, {what});
+      }
+    }
+    const bool succeeded = a.contains("succeeded_port") && a["succeeded_port"].is_number();
+    p.facts.set(all_web && succeeded ? Fact::weak_fallback : Fact::port_fallback, what_was_seen(f),
+                {text(a, "dst")});
+  }
+
+  void add(const Finding& f) {
+    const auto& a = f.attributes;
+    const std::string& k = f.kind;
+    if (k == "outbound_scan" || k == "internal_scan") {
+      scan(f);
+    } else if (k == "beacon") {
+      beacon(f);
+    } else if (k == "port_fallback") {
+      port_fallback(f);
+    } else if (k == "icmp_sweep") {
+      p.facts.set(Fact::icmp_probe, what_was_seen(f));
+    } else if (k == "sequential_source_ports") {
+      p.facts.set(Fact::sequential_ports, what_was_seen(f));
+    } else if (k == "proxy_bypass") {
+      p.facts.set(Fact::proxy_bypass, what_was_seen(f));
+      if (number(a, "blocked") > 0) p.facts.set(Fact::retry_web, what_was_seen(f));
+    } else if (k == "fan_in") {
+      add_unique(p.destination_orgs, text(a, "org"));
+    } else if (k == "outbound_flood") {
+      p.facts.set(Fact::flood, what_was_seen(f), {text(a, "dst")});
+    } else if (k == "ids_alert") {
+      p.facts.set(Fact::ids_alert, what_was_seen(f));
+      if (f.severity >= Severity::high) p.facts.set(Fact::ids_alert_severe, what_was_seen(f));
+    } else if (k == "vendor_contact" && text(a, "category") == "p2p_vendor") {
+      std::vector<std::string> names;
+      for (const auto& n : a.value("names", nlohmann::json::array())) {
+        names.push_back(n.value("name", std::string()));
+      }
+      p.facts.set(Fact::p2p_vendor, what_was_seen(f), names);
+    } else if (k == "off_hours") {
+      p.facts.set(Fact::off_hours, what_was_seen(f));
+    } else if (k == "dns_tunnel") {
+      p.facts.set(Fact::dns_tunnel, what_was_seen(f), {text(a, "domain")});
+    } else if (k == "dga") {
+      p.facts.set(Fact::dga, what_was_seen(f));
+    } else if (k == "long_session") {
+      const auto dests = destinations_of(a);
+      const std::string target = text(a, "dst") + ":" + std::to_string(int(number(a, "dst_port")));
+      if (std::any_of(dests.begin(), dests.end(), identified_service)) return;
+      p.facts.set(Fact::long_session, what_was_seen(f), {target});
+      if (number(a, "orig_bytes") >= 5e6 && number(a, "upload_ratio") >= 5) {
+        p.facts.set(Fact::bulk_upload, what_was_seen(f), {target});
+      }
+    } else if (k == "unresolved_destination") {
+      destinations_of(a);
+      p.facts.set(Fact::unresolved_destination, what_was_seen(f), {text(a, "dst")});
+    } else if (k == "tool_signature") {
+      p.facts.set(Fact::tool_signature, what_was_seen(f));
+    } else if (k == "exploit_chain") {
+      p.facts.set(Fact::exploit_chain, what_was_seen(f), {text(a, "target")});
+    }
+  }
+};
+
+}  // namespace
+
+bool identified_service(const DestinationInfo& d) {
+  static const std::set<std::string> by_name = {
+      "update_service",     "antivirus", "os_vendor", "time_service",          "public_resolver",
+      "connectivity_check", "telemetry", "search",    "certificate_authority", "cloud_storage"};
+  static const std::set<std::string> by_owner = {"update_service", "antivirus", "os_vendor"};
+  return d.category_from_name ? by_name.contains(d.category) : by_owner.contains(d.category);
+}
+
+HostProfile profile_host(const Address& host, const std::vector<const Finding*>& findings,
+                         const DestinationLookup& lookup, const SiteFacts& site) {
+  HostProfile p;
+  p.host = host;
+  ProfileBuilder b(lookup, p);
+  for (const Finding* f : findings) b.add(*f);
+  if (b.destinations > 0 && b.update_like * 2 > b.destinations) {
+    p.facts.set(Fact::update_destinations, fmt::format("{}", fmt::join(p.destination_orgs, ", ")));
+  }
+  // Several unrelated services on their own schedules: a desktop's pollers, not one implant.
+  if (b.periodic_services.size() >= 3) {
+    p.facts.set(Fact::many_periodic_services,
+                fmt::format("{} services", b.periodic_services.size()));
+  }
+  if (site.has_proxy) p.facts.set(Fact::site_has_proxy);
   return p;
 }
 

@@ -10,6 +10,7 @@
 #include "core/destination_lookup.h"
 #include "core/network.h"
 #include "detect/finding.h"
+#include "investigate/explanations.h"
 
 namespace callhome {
 
@@ -40,6 +41,7 @@ struct InvestigationContext {
   const DestinationLookup& lookup;
   NetworkSet internal = NetworkSet::private_ranges();
   std::string proxy;  // "192.168.1.2:3128" when the site has one, for the advice
+  const ExplanationTable* explanations = nullptr;  // the shipped table when null
 };
 
 // Incidents ranked most severe first, then by number of findings.

@@ -9,8 +9,8 @@ class FakeLookup : public DestinationLookup {
  public:
   DestinationInfo destination(const Address& a) const override {
     const std::string s = a.to_string();
-    if (s.rfind("162.159.", 0) == 0) return {13335, "Cloudflare", "US", "cdn", {}};
-    if (s.rfind("143.127.", 0) == 0) return {0, "Symantec", "US", "update_service", {}};
+    if (s.rfind("162.159.", 0) == 0) return {13335, "Cloudflare", "US", "cdn", {}, false};
+    if (s.rfind("143.127.", 0) == 0) return {0, "Symantec", "US", "update_service", {}, false};
     return {};
   }
   PortInfo port(uint16_t port, uint8_t proto) const override {

@@ -11,7 +11,7 @@ class FakeLookup : public DestinationLookup {
  public:
   DestinationInfo destination(const Address& a) const override {
     std::string s = a.to_string();
-    if (s.rfind("72.246.53.", 0) == 0) return {20940, "Akamai", "US", "cdn", {}};
+    if (s.rfind("72.246.53.", 0) == 0) return {20940, "Akamai", "US", "cdn", {}, false};
     if (s.rfind("206.142.53.", 0) == 0) {
       return {0, "StreamCast Networks", "US", "p2p_vendor", {"supernode1.streamcastnetworks.com"}};
     }
