@@ -80,9 +80,8 @@ std::map<std::string, std::string> contents(const std::string& dir) {
   std::map<std::string, std::string> all;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    all[e.path().filename().string()] = e.is_directory() && !e.is_symlink()
-                                            ? "<dir>"
-                                            : without_run_times(slurp(e.path().string()));
+    all[e.path().filename().string()] =
+        e.is_directory() && !e.is_symlink() ? "<dir>" : without_run_times(slurp(e.path().string()));
   }
   return all;
 }
