@@ -6,11 +6,15 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
 #include "cli/input_runner.h"
 #include "cli/progress.h"
+#include "cli/repeated_inputs.h"
 #include "core/fanout_sink.h"
 #include "detect/detector_set.h"
 #include "enrich/enricher.h"
@@ -22,6 +26,8 @@
 #include "report/escape.h"
 #include "report/findings_document.h"
 #include "report/html_report.h"
+#include "report/output_file.h"
+#include "report/report_folder.h"
 #include "report/text_report.h"
 
 namespace callhome {
@@ -68,13 +74,27 @@ void print_problems(const InputReport& r) {
   }
 }
 
-// Reads every input into `sink`; returns the exit status the spec asks for (0, or 2 when no
-// input could be used at all).
-int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& reports,
-             ProgressLine& progress) {
-  std::vector<std::string> errors;
-  auto files = expand_inputs(args.inputs, errors);
+// The files to read: directories walked (except `skip_dirs`), repeats dropped. Everything left
+// out is said on standard error; `errors` keeps the paths that could not be found at all.
+InputFiles collect_inputs(const CommonArgs& args, const std::vector<FileId>& skip_dirs,
+                          std::vector<std::string>& errors) {
+  std::vector<std::string> notes;
+  const auto files = expand_inputs(args.inputs, errors, skip_dirs, &notes);
   for (const auto& e : errors) std::fprintf(stderr, "callhome: %s\n", term_escape(e).c_str());
+  InputFiles in = drop_repeated_inputs(files);
+  notes.insert(notes.end(), in.notes.begin(), in.notes.end());
+  in.notes = std::move(notes);
+  for (const auto& n : in.notes) {
+    std::fprintf(stderr, "callhome: note: %s\n", term_escape(n).c_str());
+  }
+  return in;
+}
+
+// Reads every input into `sink`; returns the exit status the spec asks for (0, or 2 when no
+// input yielded a single usable record: each one's reason is on standard error).
+int read_all(const CommonArgs& args, const InputFiles& in, size_t missing, EventSink& sink,
+             std::vector<InputReport>& reports, ProgressLine& progress) {
+  const auto& files = in.files;
   RunOptions options;
   options.verify_checksums = args.verify_checksums;
   options.forced_format = args.format;
@@ -98,6 +118,12 @@ int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& 
       return;
     }
     print_problems(report);
+    if (r == InputResult::unusable && !report.format.empty()) {
+      std::fprintf(
+          stderr, "callhome: %s: no usable records (%llu read as %s, %llu rejected)\n",
+          term_escape(report.path).c_str(), static_cast<unsigned long long>(report.records),
+          term_escape(report.format).c_str(), static_cast<unsigned long long>(report.rejected));
+    }
     usable += r == InputResult::read;
   };
   for (size_t i = 0; i < files.size(); ++i) read_one(i);
@@ -119,11 +145,19 @@ int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& 
     std::fprintf(stderr, "callhome: no usable input\n");
     return 2;
   }
-  if (usable < files.size() || !errors.empty()) {
+  if (usable < files.size() || missing != 0) {
     std::fprintf(stderr, "callhome: warning: %zu of %zu inputs could not be used\n",
-                 files.size() - usable + errors.size(), files.size() + errors.size());
+                 files.size() - usable + missing, files.size() + missing);
   }
   return 0;
+}
+
+// conn and inputs: no output but standard output, so nothing to keep out of the walk.
+int read_all(const CommonArgs& args, EventSink& sink, std::vector<InputReport>& reports,
+             ProgressLine& progress) {
+  std::vector<std::string> errors;
+  const InputFiles in = collect_inputs(args, {}, errors);
+  return read_all(args, in, errors.size(), sink, reports, progress);
 }
 
 int run_conn(CommonArgs args, bool json, bool stats) {
@@ -216,15 +250,14 @@ struct AnalyzeArgs {
   std::string asn_db, geo_db;  // MaxMind DB files
 };
 
-// Writes `content` to `path` through a temporary file and a rename, so that a killed run never
-// leaves a half-written report behind.
-bool write_atomically(const std::string& path, std::string_view content) {
-  std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return false;
-  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-  ok = (std::fclose(f) == 0) && ok;
-  return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+// Whether `file` would sit directly in folder `dir`, as the file system resolves both paths.
+bool in_folder(const std::string& file, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path parent = fs::weakly_canonical(fs::absolute(file, ec), ec).parent_path();
+  fs::path folder = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+  if (!folder.has_filename()) folder = folder.parent_path();
+  return !ec && parent == folder;
 }
 
 // Leaves `object` to be reclaimed when the process ends, still reachable (so leak checkers stay
@@ -276,15 +309,74 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   sink.add(detectors);
   sink.add(summary);
 
+  // Every output is looked at before anything is read or written: one that would land on an
+  // input, a block device or a folder, or a report folder holding files callhome did not
+  // write, is refused.
+  std::unique_ptr<ReportFolder> folder;
+  std::vector<std::string> json_in_folder;  // the --json file's name when it goes into -o DIR
+  std::vector<FileId> skip_dirs;
+  if (!aa.out_dir.empty()) {
+    if (!aa.json_path.empty() && aa.json_path != "-" && in_folder(aa.json_path, aa.out_dir)) {
+      const std::string name = std::filesystem::path(aa.json_path).filename().string();
+      const auto& standard = ReportFolder::standard_names();
+      if (name == "findings.json") {
+        // The folder's own findings document is the same document: nothing more to write.
+      } else if (std::find(standard.begin(), standard.end(), name) != standard.end()) {
+        std::fprintf(stderr, "callhome: --json %s would replace the report's own %s\n",
+                     term_escape(aa.json_path).c_str(), name.c_str());
+        return 2;
+      } else {
+        json_in_folder.push_back(name);
+      }
+    }
+    folder = std::make_unique<ReportFolder>(aa.out_dir, json_in_folder);
+    if (const std::string why = folder->check(); !why.empty()) {
+      std::fprintf(stderr, "callhome: %s: %s\n", term_escape(aa.out_dir).c_str(),
+                   term_escape(why).c_str());
+      return 2;
+    }
+    if (FileId id; folder->dir_id(id)) skip_dirs.push_back(id);
+  }
+  std::unique_ptr<OutputFile> json_out;
+  if (!aa.json_path.empty() && aa.json_path != "-" &&
+      !(folder && in_folder(aa.json_path, aa.out_dir))) {
+    json_out = std::make_unique<OutputFile>(aa.json_path);
+    if (json_out->kind() == OutputFile::Kind::refused) {
+      std::fprintf(stderr, "callhome: cannot write %s: %s\n", term_escape(aa.json_path).c_str(),
+                   term_escape(json_out->refusal()).c_str());
+      return 2;
+    }
+  }
+  std::vector<std::string> errors;
+  const InputFiles in = collect_inputs(args, skip_dirs, errors);
+  const auto is_input = [&in](const FileId& id) {
+    return std::find(in.ids.begin(), in.ids.end(), id) != in.ids.end();
+  };
+  if (FileId id; json_out && json_out->existing(id) && is_input(id)) {
+    std::fprintf(stderr, "callhome: --json %s is one of the inputs; evidence is never written\n",
+                 term_escape(aa.json_path).c_str());
+    return 2;
+  }
+  if (folder) {
+    for (const FileId& id : folder->existing_files()) {
+      if (!is_input(id)) continue;
+      std::fprintf(stderr,
+                   "callhome: -o %s holds one of the inputs; replacing the folder would remove "
+                   "evidence\n",
+                   term_escape(aa.out_dir).c_str());
+      return 2;
+    }
+  }
+
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> conn_file(nullptr, &std::fclose);
   std::unique_ptr<ConnLogWriter> conn_log;
-  if (!aa.out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(aa.out_dir, ec);
-    conn_file.reset(std::fopen((aa.out_dir + "/conn.log.tmp").c_str(), "wb"));
+  std::string error;
+  if (folder) {
+    if (folder->start(error)) conn_file.reset(folder->create("conn.log", error));
     if (!conn_file) {
-      std::fprintf(stderr, "callhome: cannot write to %s\n", term_escape(aa.out_dir).c_str());
-      return 2;
+      std::fprintf(stderr, "callhome: cannot write the report %s: %s\n",
+                   term_escape(aa.out_dir).c_str(), term_escape(error).c_str());
+      return 1;
     }
     conn_log = std::make_unique<ConnLogWriter>(conn_file.get(), ConnLogWriter::Format::tsv,
                                                site.internal());
@@ -293,7 +385,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
 
   std::vector<InputReport> reports;
   ProgressLine progress(ProgressLine::stderr_is_terminal());
-  int status = read_all(args, sink, reports, progress);
+  int status = read_all(args, in, errors.size(), sink, reports, progress);
   if (status != 0) return status;
   progress.stage("running the detectors and weighing the explanations");
   std::vector<Finding> findings = detectors.finish();
@@ -311,15 +403,21 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
     std::fwrite(json.data(), 1, json.size(), stdout);
   } else {
     std::fwrite(text.data(), 1, text.size(), stdout);
-    if (!aa.json_path.empty() && !write_atomically(aa.json_path, json)) {
-      std::fprintf(stderr, "callhome: cannot write %s\n", term_escape(aa.json_path).c_str());
-      return 2;
-    }
   }
-  if (conn_log) {
+  // Everything is written to temporaries first; only when every byte is down is anything
+  // renamed into place, so a failed write (a full disk) leaves the previous outputs as they were.
+  if (json_out && !json_out->write(json)) {
+    std::fprintf(stderr, "callhome: cannot write %s: %s\n", term_escape(aa.json_path).c_str(),
+                 term_escape(json_out->error()).c_str());
+    return 1;
+  }
+  if (folder) {
     conn_log->finish();
-    conn_file.reset();
-    const std::string dir = aa.out_dir;
+    bool ok = !std::ferror(conn_file.get()) && std::fflush(conn_file.get()) == 0 &&
+              ::fsync(::fileno(conn_file.get())) == 0;
+    if (!ok) error = std::string("conn.log: ") + std::strerror(errno);
+    ok = std::fclose(conn_file.release()) == 0 && ok;
+    if (!ok && error.empty()) error = std::string("conn.log: ") + std::strerror(errno);
     nlohmann::json manifest = {{"tool", "callhome"}, {"version", CALLHOME_VERSION}};
     for (const auto& input : doc["inputs"]) {
       manifest["inputs"].push_back({{"path", input["path"]},
@@ -328,24 +426,43 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
                                     {"first_ts", input["first_ts"]},
                                     {"last_ts", input["last_ts"]}});
     }
-    bool ok = std::rename((dir + "/conn.log.tmp").c_str(), (dir + "/conn.log").c_str()) == 0;
-    ok = write_atomically(dir + "/findings.json", json) && ok;
-    ok = write_atomically(dir + "/report.txt", text) && ok;
-    ok = write_atomically(dir + "/report.md",
-                          render_markdown_report(reports, findings, incidents)) &&
-         ok;
-    ok = write_atomically(dir + "/report.html", render_html_report(reports, findings, incidents)) &&
-         ok;
-    ok = write_atomically(
-             dir + "/manifest.json",
-             manifest.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n") &&
-         ok;
-    if (!ok) {
-      std::fprintf(stderr, "callhome: cannot write the report in %s\n", term_escape(dir).c_str());
-      return 2;
+    if (!in.notes.empty()) manifest["notes"] = in.notes;
+    const auto add = [&](const std::string& name, std::string_view content) {
+      ok = ok && folder->add(name, content, error);
+    };
+    add("findings.json", json);
+    add("report.txt", text);
+    add("report.md", render_markdown_report(reports, findings, incidents));
+    add("report.html", render_html_report(reports, findings, incidents));
+    for (const auto& name : json_in_folder) add(name, json);
+    add("manifest.json",
+        manifest.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    if (!ok || !folder->commit(error)) {
+      std::fprintf(stderr, "callhome: cannot write the report %s: %s\n",
+                   term_escape(aa.out_dir).c_str(), term_escape(error).c_str());
+      return 1;
     }
   }
+  if (json_out && !json_out->commit()) {
+    std::fprintf(stderr, "callhome: cannot write %s: %s\n", term_escape(aa.json_path).c_str(),
+                 term_escape(json_out->error()).c_str());
+    return 1;
+  }
   return 0;
+}
+
+// Output that never reached standard output (a full disk, a closed pipe, /dev/full) is a failed
+// run, not a silent one: the buffer is flushed and the descriptor closed here, and either
+// failing turns the exit status into 1.
+int finish_stdout(int status) {
+  const bool ok = std::fflush(stdout) == 0 && !std::ferror(stdout);
+  const int error = errno;
+  if (std::fclose(stdout) != 0 || !ok) {
+    std::fprintf(stderr, "callhome: cannot write to standard output: %s\n",
+                 std::strerror(ok ? errno : error));
+    return status == 0 ? 1 : status;
+  }
+  return status;
 }
 
 }  // namespace
@@ -387,17 +504,18 @@ int run_cli(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    return finish_stdout(code == 0 ? 0 : 2);
   }
+  int status = 2;
   try {
-    if (*conn) return run_conn(conn_args, conn_json, conn_stats);
-    if (*analyze) return run_analyze(analyze_args, aa);
-    if (*inputs) return run_inputs(inputs_args);
+    if (*conn) status = run_conn(conn_args, conn_json, conn_stats);
+    if (*analyze) status = run_analyze(analyze_args, aa);
+    if (*inputs) status = run_inputs(inputs_args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "callhome: internal error: %s\n", e.what());
-    return 1;
+    status = 1;
   }
-  return 2;
+  return finish_stdout(status);
 }
 
 }  // namespace callhome

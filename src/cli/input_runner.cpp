@@ -70,7 +70,21 @@ void sort_oldest_first(std::vector<std::string>& files) {
 }  // namespace
 
 std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
-                                       std::vector<std::string>& errors) {
+                                       std::vector<std::string>& errors,
+                                       const std::vector<FileId>& skip_dirs,
+                                       std::vector<std::string>* notes) {
+  const auto skipped = [&](const fs::path& dir) {
+    const char* why = nullptr;
+    FileId id;
+    if (is_temporary_name(dir.filename().string())) {
+      why = "a temporary folder of callhome (left by an interrupted run); not read";
+    } else if (file_id(dir.string(), id) &&
+               std::find(skip_dirs.begin(), skip_dirs.end(), id) != skip_dirs.end()) {
+      why = "the report folder being written; not read as evidence";
+    }
+    if (why && notes) notes->push_back(dir.string() + ": " + why);
+    return why != nullptr;
+  };
   std::vector<std::string> files;
   for (const auto& arg : args) {
     std::error_code ec;
@@ -80,11 +94,17 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
       continue;
     }
     if (fs::is_directory(status)) {
+      if (skipped(arg)) continue;
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(
                arg, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec)) found.push_back(it->path().string());
+        std::error_code type_ec;
+        if (it->is_directory(type_ec) && !it->is_symlink(type_ec) && skipped(it->path())) {
+          it.disable_recursion_pending();
+        } else if (it->is_regular_file(type_ec)) {
+          found.push_back(it->path().string());
+        }
       }
       if (ec) errors.push_back(arg + ": " + ec.message());
       sort_oldest_first(found);
@@ -121,14 +141,16 @@ std::string detect_format(const std::string& head) {
 
 namespace {
 
-void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, EventSink& sink,
-                  InputReport& report) {
+// Returns the number of packets that decoded (not rejected as malformed).
+uint64_t read_capture(ByteSource& src, uint32_t index, const RunOptions& options, EventSink& sink,
+                      InputReport& report) {
   std::string error;
   auto reader = CaptureReader::open(src, report, &error);
   if (!reader) {
     report.note(0, 0, error);
-    return;
+    return 0;
   }
+  uint64_t usable = 0;
   report.format = reader->format_name();
   PacketDecoder decoder(PacketDecoder::Options{options.verify_checksums});
   TrackerOptions topt;
@@ -148,6 +170,7 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
       report.reject(raw.number, raw.offset, why.empty() ? "malformed packet" : why);
       continue;
     }
+    ++usable;
     if (result != PacketDecoder::Result::ok) continue;
     parent.clear();
     const Provenance prov{index, raw.number};
@@ -161,6 +184,7 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
   tracker.flush();
   report.connections = tracker.stats().connections;
   report.peak_live_connections = tracker.stats().peak_live;
+  return usable;
 }
 
 }  // namespace
@@ -191,7 +215,7 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
   }
   if (format == "pcap" || format == "pcapng") {
     report.format = format;
-    read_capture(*src, index, options, sink, report);
+    ok = read_capture(*src, index, options, sink, report) > 0;
   } else if (f) {
     report.format = f->name;
     LineReader lines(*src);
@@ -212,6 +236,7 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
                       std::to_string(ctx.year) + " (the file's modification time)");
     }
     f->read(lines, ctx, sink, report);
+    ok = report.records > 0;
   } else {
     report.note(0, 0,
                 format.empty() ? "unrecognised format (not a capture or a supported log)"

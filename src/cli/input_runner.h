@@ -11,6 +11,7 @@
 #include "core/events.h"
 #include "core/input_report.h"
 #include "core/network.h"
+#include "report/output_file.h"
 
 namespace callhome {
 
@@ -30,9 +31,14 @@ struct RunOptions {
 
 // Expands directories (recursively, in name order, except that rotated sets such as
 // access.log.2.gz, access.log.1, access.log go oldest first) into files; unreadable paths go
-// to `errors` as "PATH: why". Files named on the command line keep their order.
+// to `errors` as "PATH: why". Files named on the command line keep their order. Directories in
+// `skip_dirs` (the report folder being written) and the temporary folders callhome makes
+// (.callhome-XXXXXX, left by a killed run) are never walked: what callhome wrote is not
+// evidence. Each one skipped is said in `notes`.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
-                                       std::vector<std::string>& errors);
+                                       std::vector<std::string>& errors,
+                                       const std::vector<FileId>& skip_dirs = {},
+                                       std::vector<std::string>* notes = nullptr);
 
 // Names the format of the file's first bytes ("pcap", "pcapng", a log format name), or empty.
 std::string detect_format(const std::string& head);
@@ -40,8 +46,9 @@ std::string detect_format(const std::string& head);
 enum class InputResult { read, unusable, needs_year };
 
 // Reads one file into `sink`. `unusable` when nothing could be read (unreadable file, unknown
-// format): `report.problems` then says why; `needs_year` when deferred (defer_yearless). Damage
-// inside a file is counted in `report` and never stops the read.
+// format: `report.problems` then says why; or a known format with no usable record); `needs_year`
+// when deferred (defer_yearless). Damage inside a file is counted in `report` and never stops the
+// read.
 InputResult run_input(const std::string& path, uint32_t index, const RunOptions& options,
                       EventSink& sink, InputReport& report);
 
