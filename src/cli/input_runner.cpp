@@ -196,10 +196,12 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
     report.format = f->name;
     LineReader lines(*src);
     ReadContext ctx{index, options.tz, options.year};
+    // Said only after the read, and only if a timestamp really lacked the year: Cisco ASA
+    // and RFC 5424 lines may carry it.
+    std::string year_note;
     if (f->needs_year && !options.year_source.empty()) {
-      report.note(0, 0,
-                  "timestamps carry no year and --year was not given: read as " +
-                      std::to_string(ctx.year) + " (" + options.year_source + ")");
+      year_note = "timestamps carry no year and --year was not given: read as " +
+                  std::to_string(ctx.year) + " (" + options.year_source + ")";
     } else if (f->needs_year && ctx.year == 0) {
       // No --year: the year the file was last written is the best guess left; say so.
       struct stat st {};
@@ -207,11 +209,11 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
       std::tm tm{};
       gmtime_r(&t, &tm);
       ctx.year = tm.tm_year + 1900;
-      report.note(0, 0,
-                  "timestamps carry no year and --year was not given: read as " +
-                      std::to_string(ctx.year) + " (the file's modification time)");
+      year_note = "timestamps carry no year and --year was not given: read as " +
+                  std::to_string(ctx.year) + " (the file's modification time)";
     }
     f->read(lines, ctx, sink, report);
+    if (report.year_assumed && !year_note.empty()) report.note(0, 0, year_note);
   } else {
     report.note(0, 0,
                 format.empty() ? "unrecognised format (not a capture or a supported log)"
