@@ -220,8 +220,10 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
                                : "unknown format name: " + format);
     ok = false;
   }
-  if (!src->stream_error().empty()) report.note(0, src->offset(), src->stream_error());
+  // Hashing the rest first: that read may find that the file changed size while being read.
   report.sha256 = src->finish_hash();
+  report.bytes = src->file_size();  // the bytes hashed, fewer than at open if it shrank
+  if (!src->stream_error().empty()) report.note(0, src->offset(), src->stream_error());
   return ok ? InputResult::read : InputResult::unusable;
 }
 
