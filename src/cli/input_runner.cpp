@@ -159,6 +159,7 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
     }
   }
   tracker.flush();
+  decoder.report_incomplete(report);
   report.connections = tracker.stats().connections;
   report.peak_live_connections = tracker.stats().peak_live;
 }
