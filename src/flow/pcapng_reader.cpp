@@ -273,7 +273,7 @@ PcapngReader::Step PcapngReader::resync(uint32_t type, uint64_t offset, const st
     if (src_.ensure(len) < len) continue;
     if (load32(src_.data() + len - 4, swap) != len) continue;
     report_.note(number_ + 1, src_.offset(),
-                 "reading resumes at a " + block_name(t) + ", " + std::to_string(skipped) +
+                 "reading resumes with the " + block_name(t) + " " + std::to_string(skipped) +
                      " bytes on from the damaged block at offset " + std::to_string(offset));
     return Step::more;
   }

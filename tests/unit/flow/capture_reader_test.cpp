@@ -598,7 +598,7 @@ TEST(PcapngReader, ImplausibleBlockLengthIsRejectedAndReadingResyncs) {
       EXPECT_EQ(r.report.problems.at(0).offset,
                 file.size() - bad.size() - epb(false, 0, 2, "after", 5).size());
       EXPECT_NE(r.report.problems.at(0).what.find("not plausible"), std::string::npos);
-      EXPECT_TRUE(r.mentions("reading resumes at a enhanced packet block"));
+      EXPECT_TRUE(r.mentions("reading resumes with the enhanced packet block"));
     }
   }
 }
