@@ -29,7 +29,9 @@ TEST(Escape, C1ControlsAndBidiOverridesAreShownNotActedOn) {
                         "31mb"),
             "a\\u009b31mb");
   EXPECT_EQ(term_escape("\xc2\x80|\xc2\x9f"), "\\u0080|\\u009f");
-  EXPECT_EQ(term_escape("x\xe2\x80\xaeexe.txt"), "x\\u202eexe.txt");
+  EXPECT_EQ(term_escape("x\xe2\x80\xae"
+                        "exe.txt"),
+            "x\\u202eexe.txt");
   EXPECT_EQ(term_escape("\xe2\x80\xaa\xe2\x80\xad"), "\\u202a\\u202d");
   EXPECT_EQ(term_escape("\xe2\x81\xa6\xe2\x81\xa9"), "\\u2066\\u2069");
   EXPECT_EQ(md_escape("\xe2\x80\xae"
