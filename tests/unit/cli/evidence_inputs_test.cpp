@@ -149,7 +149,7 @@ std::string pcapng_block(uint32_t type, const std::string& body) {
 
 // An Ethernet/IPv4/TCP SYN from 192.168.1.3 to 8.8.8.x, as an enhanced packet block.
 std::string syn_block(uint32_t i) {
-  std::string frame = std::string(12, '\x11') + "\x08\x00";
+  std::string frame = std::string(12, '\x11') + std::string("\x08\x00", 2);
   frame += std::string("\x45\x00\x00\x28\x00\x01\x00\x00\x40\x06\x00\x00\xc0\xa8\x01\x03", 16);
   frame += std::string("\x08\x08\x08", 3) + char(i);
   frame += std::string{char(0x03), char(0xe8), char(0x04), char(0xbe)};
