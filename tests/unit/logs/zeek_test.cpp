@@ -122,9 +122,9 @@ TEST(ZeekReader, TunnelParentsKeepTheirElements) {
                 "4.0\tC4\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\ta\\x2cb,Cx\n"
                 "5.0\tC5\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\tConly\n");
   auto j = read(
-      R"({"ts":6,"uid":"C6","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","tunnel_parents":["CabcA","CdefB"]})"
+      R"({"ts":6,"uid":"C6","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","conn_state":"SF","tunnel_parents":["CabcA","CdefB"]})"
       "\n"
-      R"({"ts":7,"uid":"C7","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","tunnel_parents":[]})"
+      R"({"ts":7,"uid":"C7","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","conn_state":"SF","tunnel_parents":[]})"
       "\n");
   EXPECT_EQ(r.report.rejected, 0u);
   ASSERT_EQ(r.sink.conns.size(), 5u);
