@@ -423,6 +423,8 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
       manifest["inputs"].push_back({{"path", input["path"]},
                                     {"sha256", input["sha256"]},
                                     {"bytes", input["bytes"]},
+                                    {"records", input["records"]},
+                                    {"rejected", input["rejected"]},
                                     {"first_ts", input["first_ts"]},
                                     {"last_ts", input["last_ts"]}});
     }

@@ -182,6 +182,7 @@ uint64_t read_capture(ByteSource& src, uint32_t index, const RunOptions& options
     }
   }
   tracker.flush();
+  decoder.report_incomplete(report);
   report.connections = tracker.stats().connections;
   report.peak_live_connections = tracker.stats().peak_live;
   return usable;
@@ -220,10 +221,12 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
     report.format = f->name;
     LineReader lines(*src);
     ReadContext ctx{index, options.tz, options.year};
+    // Said only after the read, and only if a timestamp really lacked the year: Cisco ASA
+    // and RFC 5424 lines may carry it.
+    std::string year_note;
     if (f->needs_year && !options.year_source.empty()) {
-      report.note(0, 0,
-                  "timestamps carry no year and --year was not given: read as " +
-                      std::to_string(ctx.year) + " (" + options.year_source + ")");
+      year_note = "timestamps carry no year and --year was not given: read as " +
+                  std::to_string(ctx.year) + " (" + options.year_source + ")";
     } else if (f->needs_year && ctx.year == 0) {
       // No --year: the year the file was last written is the best guess left; say so.
       struct stat st {};
@@ -231,20 +234,22 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
       std::tm tm{};
       gmtime_r(&t, &tm);
       ctx.year = tm.tm_year + 1900;
-      report.note(0, 0,
-                  "timestamps carry no year and --year was not given: read as " +
-                      std::to_string(ctx.year) + " (the file's modification time)");
+      year_note = "timestamps carry no year and --year was not given: read as " +
+                  std::to_string(ctx.year) + " (the file's modification time)";
     }
     f->read(lines, ctx, sink, report);
     ok = report.records > 0;
+    if (report.year_assumed && !year_note.empty()) report.note(0, 0, year_note);
   } else {
     report.note(0, 0,
                 format.empty() ? "unrecognised format (not a capture or a supported log)"
                                : "unknown format name: " + format);
     ok = false;
   }
-  if (!src->stream_error().empty()) report.note(0, src->offset(), src->stream_error());
+  // Hashing the rest first: that read may find that the file changed size while being read.
   report.sha256 = src->finish_hash();
+  report.bytes = src->file_size();  // the bytes hashed, fewer than at open if it shrank
+  if (!src->stream_error().empty()) report.note(0, src->offset(), src->stream_error());
   return ok ? InputResult::read : InputResult::unusable;
 }
 

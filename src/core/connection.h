@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/address.h"
 #include "core/provenance.h"
@@ -54,9 +55,10 @@ struct Connection {
   std::string uid;
   std::string history;
   std::string service;
-  std::string tunnel_parents;  // uid of the enclosing tunnel connection, as Zeek logs it
-  Provenance first;            // the packet or line that opened it
-  Provenance last;             // the last packet or line that belongs to it
+  // uids of the enclosing tunnel connections: Zeek's set[string], one element per uid
+  std::vector<std::string> tunnel_parents;
+  Provenance first;  // the packet or line that opened it
+  Provenance last;   // the last packet or line that belongs to it
 };
 
 // True for conn_states that mean the responder never accepted and no data flowed (Zeek's

@@ -27,6 +27,10 @@ struct InputReport {
   std::vector<Problem> problems;     // the first few, in order; `rejected` has the full count
   uint64_t problems_dropped = 0;     // problems not kept once the list was full
 
+  // A timestamp without a year was read (BSD syslog, Snort): its year came from --year or a
+  // guess. Formats that may carry the year (Cisco ASA, RFC 5424) set it only when one did not.
+  bool year_assumed = false;
+
   static constexpr size_t kMaxProblems = 20;
 
   // Counts a rejected record and keeps its description while there is room.

@@ -1,13 +1,17 @@
 #include "enrich/site_profile.h"
 
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <cstring>
+
+#include "core/regular_file.h"
+#include "enrich/zone_name.h"
 
 namespace callhome {
 namespace {
@@ -216,8 +220,9 @@ class SiteProfileParser {
       auto s = n->as_string();
       if (!s)
         return at(*n, std::string("[network] timezone must be a string, not ") + type_name(*n));
+      if (auto problem = zone_name_problem(s->get())) return at(*n, *problem);
       absl::TimeZone tz;
-      if (s->get().empty() || !absl::LoadTimeZone(s->get(), &tz)) {
+      if (!absl::LoadTimeZone(s->get(), &tz)) {
         return at(*n, "unknown time zone '" + s->get() +
                           "' (expected an IANA name such as America/Chicago; is tzdata "
                           "installed?)");
@@ -288,12 +293,28 @@ Result<SiteProfile> SiteProfile::parse(std::string_view toml_text, std::string_v
 }
 
 Result<SiteProfile> SiteProfile::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ":1:1: cannot open site profile"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Error{path + ":1:1: cannot read site profile"};
-  return parse(text.str(), path);
+  // Not an ifstream: opening a FIFO with one waits for a writer, for ever.
+  std::string why;
+  const int fd = open_regular_file(path, &why);
+  if (fd < 0) {
+    if (why.starts_with("cannot open: ")) why.erase(0, 13);
+    return Error{path + ":1:1: cannot open site profile: " + why};
+  }
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return Error{path + ":1:1: cannot read site profile: " + std::strerror(err)};
+    }
+    if (n == 0) break;
+    text.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return parse(text, path);
 }
 
 bool SiteProfile::is_proxy(const Address& a, uint16_t port) const {

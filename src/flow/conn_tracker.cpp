@@ -756,7 +756,7 @@ struct ConnTracker::Impl {
     r.orig_ip_bytes = c.ip_bytes[0];
     r.resp_pkts = c.pkts[1];
     r.resp_ip_bytes = c.ip_bytes[1];
-    if (k) r.tunnel_parents = k->tunnel_parent;
+    if (k && !k->tunnel_parent.empty()) r.tunnel_parents.push_back(k->tunnel_parent);
     r.first = Provenance{m.first_input, m.first_ref};
     r.last = Provenance{m.last_input, c.last_ref};
     ++stats.connections;

@@ -10,6 +10,18 @@ void IpReassembler::erase(absl::flat_hash_map<Key, Pending>::iterator it) {
   pending_.erase(it);
 }
 
+void IpReassembler::give_up(absl::flat_hash_map<Key, Pending>::iterator it) {
+  ++dropped_;
+  dropped_fragments_ += it->second.fragments;
+  erase(it);
+}
+
+uint64_t IpReassembler::pending_fragments() const {
+  uint64_t n = 0;
+  for (const auto& [key, p] : pending_) n += p.fragments;
+  return n;
+}
+
 bool IpReassembler::live(const std::pair<uint64_t, Key>& entry) const {
   auto it = pending_.find(entry.second);
   return it != pending_.end() && it->second.serial == entry.first;
@@ -21,8 +33,7 @@ void IpReassembler::drop_oldest() {
     order_.pop_front();
     auto it = pending_.find(key);
     if (it != pending_.end() && it->second.serial == serial) {
-      erase(it);
-      ++dropped_;
+      give_up(it);
       return;
     }
   }
@@ -34,8 +45,7 @@ void IpReassembler::expire(double now) {
     auto it = pending_.find(key);
     if (it != pending_.end() && it->second.serial == serial) {
       if (now - it->second.first_ts <= limits_.timeout) break;
-      erase(it);
-      ++dropped_;
+      give_up(it);
     }
     order_.pop_front();
   }
@@ -127,6 +137,7 @@ IpReassembler::Add IpReassembler::add(const Fragment& f, std::vector<uint8_t>& o
     it = pending_.find(key);  // erasing others leaves it in place; look again to be plain
   }
   Pending& p = it->second;
+  ++p.fragments;
 
   if (begin == 0) p.next_header = f.next_header;
   if (!f.more) {
@@ -148,7 +159,8 @@ IpReassembler::Add IpReassembler::add(const Fragment& f, std::vector<uint8_t>& o
   }
   const uint32_t size = p.have[0].end;
   if (p.header.size() + size > limits_.max_datagram) {  // the first header was longer
-    erase(it);
+    --p.fragments;  // this one is refused (and counted) by the caller
+    give_up(it);
     return Add::refused;
   }
   assemble(p, f.version, size, out);

@@ -61,6 +61,8 @@ class IpReassembler {
   size_t pending() const { return pending_.size(); }
   size_t bytes_held() const { return bytes_; }
   uint64_t dropped() const { return dropped_; }  // incomplete datagrams given up on
+  uint64_t dropped_fragments() const { return dropped_fragments_; }  // the fragments they had
+  uint64_t pending_fragments() const;  // fragments of the datagrams still waiting
 
  private:
   struct Key {
@@ -87,12 +89,14 @@ class IpReassembler {
     std::vector<Range> have;  // sorted, disjoint, not touching
     uint32_t end = 0;         // where the datagram ends, once a last fragment came
     bool end_known = false;
+    uint32_t fragments = 0;  // fragment packets taken in, lost with it if it never completes
   };
 
   bool live(const std::pair<uint64_t, Key>& entry) const;  // not left behind by a datagram gone
   void expire(double now);
   void drop_oldest();
   void erase(absl::flat_hash_map<Key, Pending>::iterator it);
+  void give_up(absl::flat_hash_map<Key, Pending>::iterator it);  // erase, counted as dropped
   static void insert(Pending& p, uint32_t begin, uint32_t end, const uint8_t* data);
   void assemble(const Pending& p, int version, uint32_t size, std::vector<uint8_t>& out) const;
 
@@ -102,6 +106,7 @@ class IpReassembler {
   uint64_t next_serial_ = 0;
   size_t bytes_ = 0;
   uint64_t dropped_ = 0;
+  uint64_t dropped_fragments_ = 0;
 };
 
 }  // namespace callhome

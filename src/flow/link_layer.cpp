@@ -21,6 +21,8 @@ LinkView truncated(const char* why) {
   return {LinkResult::truncated, 0, why};
 }
 constexpr LinkView kNotIp{LinkResult::not_ip, 0, nullptr};
+// Counted as damage rather than ignored: such a frame is not traffic, and a reader must see it.
+constexpr LinkView kTooDeep{LinkResult::too_deep, 0, "more than 32 VLAN tags or MPLS labels"};
 
 // An 802.2 LLC header that announces SNAP (AA AA), then the SNAP header. Only the zero OUI
 // means an EtherType follows (Zeek forwards on OUI and type together). Returns true with
@@ -77,7 +79,7 @@ LinkView from_ethertype(uint16_t type, const uint8_t* d, size_t n, size_t pos) {
         // taken for IP by its version nibble, as Zeek's default does.
         for (int labels = 0;; ++labels) {
           if (pos + 4 > n) return truncated("MPLS label stack truncated");
-          if (labels >= kMaxLinkNesting) return kNotIp;
+          if (labels >= kMaxLinkNesting) return kTooDeep;
           const bool bottom = d[pos + 2] & 1;
           pos += 4;
           if (bottom) break;
@@ -103,7 +105,7 @@ LinkView from_ethertype(uint16_t type, const uint8_t* d, size_t n, size_t pos) {
         return kNotIp;  // ARP, LLDP, EAPOL ...
     }
   }
-  return kNotIp;
+  return kTooDeep;
 }
 
 LinkView ieee80211(const uint8_t* d, size_t n, size_t pos) {

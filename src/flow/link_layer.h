@@ -12,13 +12,14 @@ enum class LinkResult : uint8_t {
   ip,           // `offset` is where an IP header begins
   not_ip,       // a valid frame that carries something else (ARP, 802.11 management ...)
   truncated,    // the frame ends inside a link header; `why` says which
+  too_deep,     // more tags or labels than any network stacks (an attack on decoders); `why`
   unsupported,  // a link type we do not decode
 };
 
 struct LinkView {
   LinkResult result = LinkResult::not_ip;
   uint32_t offset = 0;
-  const char* why = nullptr;  // for `truncated`
+  const char* why = nullptr;  // for `truncated` and `too_deep`
 };
 
 // Strips link headers from `data` (`caplen` bytes) of the given pcap link type.

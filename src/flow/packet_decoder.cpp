@@ -190,7 +190,9 @@ struct PacketDecoder::Impl {
         return ip(base + off, cap - off, wire - off, depth, carrier, false);
       case TunnelInner::ethernet: {
         const LinkView v = strip_ethernet(base + off, cap - off);
-        if (v.result == LinkResult::truncated) return fail(v.why);
+        if (v.result == LinkResult::truncated || v.result == LinkResult::too_deep) {
+          return fail(v.why);
+        }
         if (v.result != LinkResult::ip) return Step::none;
         const size_t skip = off + v.offset;
         return ip(base + skip, cap - skip, wire - skip, depth, carrier, false);
@@ -213,6 +215,7 @@ PacketDecoder::Result PacketDecoder::decode(const RawPacket& raw, DecodedLayers&
     case LinkResult::not_ip:
       return Result::not_ip;
     case LinkResult::truncated:
+    case LinkResult::too_deep:
       if (why) *why = link.why;
       return Result::malformed;
     case LinkResult::unsupported:
@@ -238,6 +241,22 @@ PacketDecoder::Result PacketDecoder::decode(const RawPacket& raw, DecodedLayers&
       break;
   }
   return Result::not_ip;
+}
+
+PacketDecoder::Incomplete PacketDecoder::incomplete() const {
+  const IpReassembler& r = impl_->reassembler;
+  return {r.dropped() + r.pending(), r.dropped_fragments() + r.pending_fragments()};
+}
+
+void PacketDecoder::report_incomplete(InputReport& report) const {
+  const Incomplete lost = incomplete();
+  if (lost.datagrams == 0) return;
+  report.rejected += lost.fragments;
+  report.note(0, 0,
+              std::to_string(lost.datagrams) + " fragmented IP datagram" +
+                  (lost.datagrams == 1 ? " was" : "s were") + " never completed; their " +
+                  std::to_string(lost.fragments) + " fragment packet" +
+                  (lost.fragments == 1 ? "" : "s") + " could not be used (counted as rejected)");
 }
 
 bool peek_flow_key(const uint8_t* f, uint32_t caplen, uint32_t linktype, FlowKey& key) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "core/input_report.h"
 #include "flow/decoded_packet.h"
 #include "flow/raw_packet.h"
 
@@ -46,6 +47,17 @@ class PacketDecoder {
 
   // `layers` and what its payload pointers point at stay valid until the next call.
   Result decode(const RawPacket& packet, DecodedLayers& layers, std::string* why);
+
+  // IP datagrams whose fragments never all came (given up on after the timeout or to bound
+  // memory, or still waiting at the end of the capture), and the fragment packets they took
+  // with them: packets that were read but could not be used.
+  struct Incomplete {
+    uint64_t datagrams = 0;
+    uint64_t fragments = 0;
+  };
+  Incomplete incomplete() const;
+  // Counts those fragments as rejected in `report`, with a note, when there are any.
+  void report_incomplete(InputReport& report) const;
 
  private:
   struct Impl;

@@ -24,8 +24,8 @@ constexpr uint32_t kByteOrderMagic = 0x1a2b3c4d;
 constexpr size_t kBlockStart = 12;
 constexpr uint32_t kMinBlock = 12, kMinSectionHeader = 28, kMinInterface = 20, kMinPacket = 32,
                    kMinSimplePacket = 16;
-// A longer block is taken as damage: no writer makes one, and believing a random length would
-// skip the rest of the file.
+// A longer block is believed only when the file is known to hold it (an uncompressed file
+// whose size at open reaches its end): believing a random length would skip the rest of it.
 constexpr uint32_t kMaxBlock = 64 << 20;
 // Blocks we parse must sit whole in the read buffer; a packet of libpcap's largest snapshot
 // length and generous options fits in this many bytes.
@@ -38,6 +38,27 @@ bool parsed_in_place(uint32_t type) {
 }
 bool is_packet(uint32_t type) {
   return type == kObsoletePacket || type == kSimplePacket || type == kEnhancedPacket;
+}
+
+// Block types a resynchronisation may land on: those of the specification, whose length and
+// trailing length must then also agree.
+bool is_known_block(uint32_t type) {
+  switch (type) {
+    case PcapngReader::kSectionHeader:
+    case kInterfaceDescription:
+    case kObsoletePacket:
+    case kSimplePacket:
+    case 4:  // name resolution
+    case 5:  // interface statistics
+    case kEnhancedPacket:
+    case 9:           // systemd journal export
+    case 10:          // decryption secrets
+    case 0xbad:       // custom, copiable
+    case 0x40000bad:  // custom, not copiable
+      return true;
+    default:
+      return false;
+  }
 }
 
 // The byte order that makes `p` read as the byte-order magic, if either does.
@@ -113,6 +134,11 @@ std::unique_ptr<CaptureReader> PcapngReader::open(ByteSource& src, InputReport& 
 bool PcapngReader::next(RawPacket& p) {
   src_.consume(pending_);
   pending_ = 0;
+  if (tail_.len != 0) {  // the rest of a large packet block handed out from its head
+    const Tail t = tail_;
+    tail_ = {};
+    if (skip(t.len, t.offset, swap_, t.done) == Step::stop) finish();
+  }
   while (!done_) {
     switch (block(p)) {
       case Step::packet:
@@ -125,6 +151,12 @@ bool PcapngReader::next(RawPacket& p) {
     }
   }
   return false;
+}
+
+bool PcapngReader::plausible_length(uint32_t len, uint64_t offset) const {
+  if (len < kMinBlock || len % 4 != 0) return false;
+  if (len <= kMaxBlock) return true;
+  return !src_.compressed() && offset + len <= src_.file_size();
 }
 
 PcapngReader::Step PcapngReader::block(RawPacket& p) {
@@ -141,21 +173,20 @@ PcapngReader::Step PcapngReader::block(RawPacket& p) {
   bool swap = swap_;
   const uint32_t type = load32(b, swap);
   if (type == kSectionHeader && !byte_order(b + 8, &swap)) {
-    report_.note(number_ + 1, offset,
-                 "section header block with an unknown byte-order magic; reading stops");
-    return Step::stop;
+    return resync(type, offset, "section header block with an unknown byte-order magic");
   }
   const uint32_t len = load32(b + 4, swap);
-  if (len < kMinBlock || len % 4 != 0 || len > kMaxBlock) [[unlikely]] {
-    report_.note(number_ + 1, offset,
-                 block_name(type) + " with a length of " + std::to_string(len) +
-                     " bytes, which is not plausible; reading stops");
-    return Step::stop;
+  if (!plausible_length(len, offset)) [[unlikely]] {
+    return resync(type, offset,
+                  block_name(type) + " with a length of " + std::to_string(len) +
+                      " bytes, which is not plausible");
   }
-  if (!parsed_in_place(type)) return skip(len, offset, swap);  // NRB, ISB, DSB, custom, ...
+  if (!parsed_in_place(type)) return skip(len, offset, swap, 0);  // NRB, ISB, DSB, custom, ...
   if (len > kMaxParsedBlock) [[unlikely]] {
+    if (type == kEnhancedPacket || type == kObsoletePacket)
+      return large_packet(type, len, offset, p);
     lose(type, offset, swap, "longer than " + std::to_string(kMaxParsedBlock) + " bytes");
-    return skip(len, offset, swap);
+    return skip(len, offset, swap, 0);
   }
   if (src_.ensure(len) < len) [[unlikely]] {
     const std::string what = block_name(type) + " truncated: " + std::to_string(src_.available()) +
@@ -194,9 +225,68 @@ PcapngReader::Step PcapngReader::block(RawPacket& p) {
   return Step::more;
 }
 
-PcapngReader::Step PcapngReader::skip(uint32_t len, uint64_t offset, bool swap) {
+PcapngReader::Step PcapngReader::large_packet(uint32_t type, uint32_t len, uint64_t offset,
+                                              RawPacket& p) {
+  // A packet block above what we buffer whole, most of it options (a spec-valid block can be
+  // up to 4 GiB): the packet is read from the head of the block when its bytes fit in the
+  // buffer, and the rest is skipped on the next call, piece by piece.
+  if (src_.ensure(kMinPacket - 4) < kMinPacket - 4) {
+    report_.reject(++number_, offset, block_name(type) + " truncated in its header");
+    return Step::stop;
+  }
+  const uint32_t caplen = load32(src_.data() + 20, swap_);
+  const size_t head = kMinPacket - 4 + size_t(caplen);
+  if (caplen > len - kMinPacket || head > kMaxParsedBlock) {
+    lose(type, offset, swap_,
+         "its packet is longer than " + std::to_string(kMaxParsedBlock) + " bytes");
+    return skip(len, offset, swap_, 0);
+  }
+  if (src_.ensure(head) < head) {
+    report_.reject(++number_, offset,
+                   block_name(type) + " truncated: " + std::to_string(src_.available()) + " of " +
+                       std::to_string(len) + " bytes present");
+    return Step::stop;
+  }
+  if (!packet(src_.data(), len, type, offset, p)) return skip(len, offset, swap_, 0);
+  pending_ = head;
+  tail_ = {len, offset, head};
+  return Step::packet;
+}
+
+PcapngReader::Step PcapngReader::resync(uint32_t type, uint64_t offset, const std::string& why) {
+  // The block cannot be read, nor stepped over by its length: it is counted as lost, and the
+  // next block is looked for at each 4-byte boundary after it (blocks are whole multiples of
+  // 4 bytes), as one whose type is known and whose two lengths agree.
+  report_.reject(is_packet(type) ? ++number_ : number_ + 1, offset, why);
+  uint64_t skipped = 0;
+  for (;;) {
+    src_.consume(std::min<size_t>(4, src_.available()));
+    skipped += 4;
+    if (src_.ensure(kBlockStart) < kBlockStart) break;
+    const uint8_t* b = src_.data();
+    bool swap = swap_;
+    const uint32_t t = load32(b, swap);
+    if (t == kSectionHeader && !byte_order(b + 8, &swap)) continue;
+    if (!is_known_block(t)) continue;
+    const uint32_t len = load32(b + 4, swap);
+    if (len < kMinBlock || len % 4 != 0 || len > kMaxParsedBlock) continue;
+    if (src_.ensure(len) < len) continue;
+    if (load32(src_.data() + len - 4, swap) != len) continue;
+    report_.note(number_ + 1, src_.offset(),
+                 "reading resumes with the " + block_name(t) + " " + std::to_string(skipped) +
+                     " bytes on from the damaged block at offset " + std::to_string(offset));
+    return Step::more;
+  }
+  report_.note(number_ + 1, offset,
+               "no readable block after the damaged one at offset " + std::to_string(offset) +
+                   "; reading stops");
+  src_.consume(src_.available());
+  return Step::stop;
+}
+
+PcapngReader::Step PcapngReader::skip(uint32_t len, uint64_t offset, bool swap, size_t done) {
   // Piece by piece: a skipped block may be larger than the read buffer.
-  for (size_t left = len - 4; left > 0;) {
+  for (size_t left = len - 4 - done; left > 0;) {
     size_t have = src_.available();
     if (have == 0 && (have = src_.ensure(1)) == 0) {
       report_.note(number_ + 1, offset,

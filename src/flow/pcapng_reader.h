@@ -59,7 +59,13 @@ class PcapngReader final : public CaptureReader {
 
   PcapngReader(ByteSource& src, InputReport& report) : src_(src), report_(report) {}
   Step block(RawPacket& p);
-  Step skip(uint32_t len, uint64_t offset, bool swap);
+  // Steps over the block at `offset` of `len` bytes, of which `done` are already consumed, and
+  // checks its trailing length.
+  Step skip(uint32_t len, uint64_t offset, bool swap, size_t done);
+  // Counts the unreadable block at `offset` as rejected and looks for the next good one.
+  Step resync(uint32_t type, uint64_t offset, const std::string& why);
+  Step large_packet(uint32_t type, uint32_t len, uint64_t offset, RawPacket& p);
+  bool plausible_length(uint32_t len, uint64_t offset) const;
   void lose(uint32_t type, uint64_t offset, bool swap, const std::string& why);
   void section(const uint8_t* b, uint32_t len, uint64_t offset, bool swap);
   void interface(const uint8_t* b, uint32_t len, uint64_t offset);
@@ -79,6 +85,12 @@ class PcapngReader final : public CaptureReader {
   double last_ts_ = 0;                 // simple packet blocks have none and inherit this
   uint64_t longer_than_wire_ = 0;      // packets whose captured length exceeded the wire length
   bool done_ = false;
+  // A large packet block handed out from its head: the rest is skipped on the next call.
+  struct Tail {
+    uint32_t len = 0;  // 0: none
+    uint64_t offset = 0;
+    size_t done = 0;  // bytes of it that pending_ consumes
+  } tail_;
 };
 
 }  // namespace callhome

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/regular_file.h"
+
 namespace callhome {
 
 struct ByteSource::Gzip {
@@ -32,14 +34,11 @@ std::unique_ptr<ByteSource> ByteSource::open(const std::string& path, std::strin
 
 std::unique_ptr<ByteSource> ByteSource::open(const std::string& path, std::string* error,
                                              const Options& options) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = std::string("cannot open: ") + std::strerror(errno);
-    return nullptr;
-  }
+  const int fd = open_regular_file(path, error);
+  if (fd < 0) return nullptr;
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    *error = "not a regular file";
+  if (fstat(fd, &st) != 0) {
+    *error = std::string("cannot read: ") + std::strerror(errno);
     ::close(fd);
     return nullptr;
   }
@@ -78,10 +77,32 @@ ByteSource::~ByteSource() {
   if (sha_) EVP_MD_CTX_free(sha_ctx(sha_));
 }
 
+void ByteSource::add_stream_error(const std::string& what) {
+  stream_error_ += (stream_error_.empty() ? "" : "; ") + what;
+}
+
+void ByteSource::check_size_at_end() {
+  // The manifest states the size and the SHA-256 of the same bytes: those that were read.
+  struct stat st {};
+  const char* const done = options_.hash ? " bytes were read and hashed" : " bytes were read";
+  if (raw_read_ < file_size_) {
+    add_stream_error("the file shrank while it was read (" + std::to_string(file_size_) +
+                     " bytes when opened): only its first " + std::to_string(raw_read_) + done);
+    file_size_ = raw_read_;
+  } else if (::fstat(fd_, &st) == 0 && uint64_t(st.st_size) > file_size_) {
+    add_stream_error("the file grew while it was read (" + std::to_string(file_size_) +
+                     " bytes when opened, " + std::to_string(uint64_t(st.st_size)) +
+                     " now): only the first " + std::to_string(file_size_) + done);
+  }
+}
+
 size_t ByteSource::read_raw(uint8_t* dst, size_t max) {
   if (raw_eof_ || max == 0) return 0;
   size_t got = 0;
   if (fd_ >= 0) {
+    // A file that grows while it is read (a live log) is read up to its size when opened, so
+    // that the size and the hash reported describe the same bytes.
+    max = size_t(std::min<uint64_t>(max, file_size_ - std::min(file_size_, raw_read_)));
     while (got < max) {
       ssize_t r = ::read(fd_, dst + got, max - got);
       if (r < 0 && errno == EINTR) continue;
@@ -96,6 +117,7 @@ size_t ByteSource::read_raw(uint8_t* dst, size_t max) {
       }
       got += size_t(r);
     }
+    if (got == max && raw_read_ + got >= file_size_) raw_eof_ = true;
   } else {
     got = std::min(max, memory_.size() - memory_pos_);
     std::memcpy(dst, memory_.data() + memory_pos_, got);
@@ -104,6 +126,7 @@ size_t ByteSource::read_raw(uint8_t* dst, size_t max) {
   }
   if (sha_ && got) EVP_DigestUpdate(sha_ctx(sha_), dst, got);
   raw_read_ += got;
+  if (fd_ >= 0 && raw_eof_ && stream_error_.empty()) check_size_at_end();
   if (on_read_ && got) on_read_(raw_read_);
   return got;
 }
@@ -143,7 +166,9 @@ size_t ByteSource::refill(size_t n) {
     if (g.z.avail_in == 0) {
       size_t got = read_raw(g.in.data(), g.in.size());
       if (got == 0) {
-        if (stream_error_.empty()) stream_error_ = "gzip data truncated (no end of stream)";
+        if (stream_error_.find("read error") == std::string::npos) {
+          add_stream_error("gzip data truncated (no end of stream)");
+        }
         g.done = true;
         break;
       }
@@ -166,11 +191,11 @@ size_t ByteSource::refill(size_t n) {
       } else if (g.z.next_in[0] == 0x1f) {
         inflateReset(&g.z);
       } else {
-        stream_error_ = "trailing bytes after the gzip stream ignored";
+        add_stream_error("trailing bytes after the gzip stream ignored");
         g.done = true;
       }
     } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      stream_error_ = std::string("gzip data corrupt: ") + (g.z.msg ? g.z.msg : "inflate error");
+      add_stream_error(std::string("gzip data corrupt: ") + (g.z.msg ? g.z.msg : "inflate error"));
       g.done = true;
     }
   }

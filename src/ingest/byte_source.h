@@ -53,8 +53,11 @@ class ByteSource {
   // Told the bytes of the file read so far after every later read() (progress display).
   void on_read(std::function<void(uint64_t)> f) { on_read_ = std::move(f); }
   bool compressed() const { return gzip_ != nullptr; }
+  // The size when opened, or the bytes actually read if the file shrank before they were: the
+  // bytes the SHA-256 covers once finish_hash() has run.
   uint64_t file_size() const { return file_size_; }
-  // Why the stream ended early ("gzip data truncated", "read error: ..."); empty if it did not.
+  // Why the stream ended early ("gzip data truncated", "read error: ...") or differs from the
+  // file ("the file grew while it was read ..."); empty if nothing of the kind happened.
   const std::string& stream_error() const { return stream_error_; }
   // Hashes whatever of the file was not read yet, then returns the SHA-256 in hex
   // (empty when hashing was off).
@@ -66,6 +69,8 @@ class ByteSource {
   size_t refill(size_t n);
   size_t read_raw(uint8_t* dst, size_t max);  // from the file or memory, hashing as it goes
   void start_gzip_if_magic();
+  void add_stream_error(const std::string& what);
+  void check_size_at_end();  // at the end of the file: did it change size while being read?
 
   int fd_ = -1;
   std::string memory_;

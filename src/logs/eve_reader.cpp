@@ -52,6 +52,16 @@ std::optional<Address> parse_address(std::string_view s) {
   return Address::parse(s);
 }
 
+// A port as EVE logs it: an integer in 0..65535. null reads as absent (0), as for ICMP.
+// Anything else (-5, 99999999, "80") is damage, not a port to be cut to 16 bits.
+bool port_value(element e, uint16_t& out) {
+  if (e.is_null()) return true;
+  int64_t v = 0;
+  if (e.get_int64().get(v) || v < 0 || v > 65535) return false;
+  out = uint16_t(v);
+  return true;
+}
+
 // EVE names the protocol ("TCP", "IPv6-ICMP") or, for one without a name, prints its number.
 uint8_t proto_number(element e) {
   uint64_t n = 0;
@@ -85,6 +95,7 @@ uint16_t rrtype_number(std::string_view t) {
 struct Common {
   std::string_view timestamp, event_type, src_ip, dest_ip;
   uint16_t src_port = 0, dest_port = 0;
+  bool bad_port = false;  // a port given as something other than an integer in 0..65535
   uint8_t proto = 0;
   int icmp_type = -1, icmp_code = -1, response_icmp_type = -1;
   element alert, flow, dns, http, tls, tcp;
@@ -107,9 +118,9 @@ void gather(object obj, Common& c) {
     } else if (k == "dest_ip") {
       c.dest_ip = str(v);
     } else if (k == "src_port") {
-      c.src_port = uint16_t(u64(v));
+      c.bad_port |= !port_value(v, c.src_port);
     } else if (k == "dest_port") {
-      c.dest_port = uint16_t(u64(v));
+      c.bad_port |= !port_value(v, c.dest_port);
     } else if (k == "proto") {
       c.proto = proto_number(v);
     } else if (k == "icmp_type") {
@@ -220,6 +231,7 @@ class EveReader {
     gather(obj, c);
     if (c.event_type.empty()) return "no event_type";
     if (!parse_iso8601(c.timestamp, tz_, c.ts)) return "timestamp is not ISO 8601";
+    if (c.bad_port) return "src_port or dest_port is not a port number (0..65535)";
     prov_ = {ctx_.input_index, number};
     Why why = nullptr;
     if (c.event_type == "alert" && c.has_alert) {
@@ -255,6 +267,7 @@ class EveReader {
     ev.action = Action::unknown;
     ev.signature.clear();
     ev.classification.clear();
+    bool has_signature = false, has_sid = false;
     for (auto field : object(c.alert)) {
       const std::string_view k = field.key;
       if (k == "action") {
@@ -265,17 +278,25 @@ class EveReader {
       } else if (k == "gid") {
         ev.gid = uint32_t(u64(field.value));
       } else if (k == "signature_id") {
-        ev.sid = uint32_t(u64(field.value));
+        // Rule ids start at 1; -1, 0 or a number past 32 bits names no rule.
+        uint64_t sid = 0;
+        has_sid = !field.value.get_uint64().get(sid) && sid >= 1 && sid <= UINT32_MAX;
+        ev.sid = uint32_t(sid);
       } else if (k == "rev") {
         ev.rev = uint32_t(u64(field.value));
       } else if (k == "signature") {
         ev.signature = str(field.value);
+        has_signature = !ev.signature.empty();
       } else if (k == "category") {
         ev.classification = str(field.value);
       } else if (k == "severity") {
         ev.priority = int(u64(field.value) & 0xffff);
       }
     }
+    // An alert that names no rule cannot be told apart from any other: it would be reported
+    // as an IDS raising "" under sid 0.
+    if (!has_signature) return "alert.signature is missing, null or empty";
+    if (!has_sid) return "alert.signature_id is missing or not a rule id (1..4294967295)";
     ev.prov = prov_;
     sink_.on_alert(ev);
     return nullptr;

@@ -378,6 +378,7 @@ class AlertReader {
   // Lines without a year take the context's; a December-to-January step moves to the next year.
   int year_for(const Stamp& st) {
     if (st.year != 0) return st.year;
+    report_.year_assumed = true;
     if (base_year_ == 0) {
       base_year_ = ctx_.year;
       if (base_year_ == 0) {

@@ -304,6 +304,7 @@ SyslogHeaderParser::SyslogHeaderParser(const ReadContext& ctx, InputReport& repo
 }
 
 int SyslogHeaderParser::year_for(int month, uint64_t line_number) {
+  report_.year_assumed = true;
   if (year_ == 0) {
     // No --year: the current year, unless that puts the first line in the future, in which
     // case the log is from last year (a December file read in January).

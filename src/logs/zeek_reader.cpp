@@ -148,11 +148,12 @@ struct Record {
   std::array<double, kFieldCount> number{};  // time, interval
   std::array<uint64_t, kFieldCount> count{};
   std::array<Address, kFieldCount> addr{};
-  std::array<std::string_view, kFieldCount> text{};  // strings; lists as logged (tunnel_parents)
+  std::array<std::string_view, kFieldCount> text{};  // strings; the first MIME type
   std::array<std::string, kFieldCount> storage;      // unescaped text lives here
   std::vector<std::string> answers;                  // dns answers, one per element
   size_t answer_count = 0;
-  std::string path;  // JSON "_path"
+  std::vector<std::string> tunnel_parents;  // one uid per element, as the set holds them
+  std::string path;                         // JSON "_path"
 };
 
 // zeek-cut and btest write a plain header row of field names instead of #fields: lower-case
@@ -275,6 +276,7 @@ class ZeekReader {
     if (tsv_kind_ == Kind::other) return;
     rec_.has.reset();
     rec_.answer_count = 0;
+    rec_.tunnel_parents.clear();
     size_t column = 0;
     for (;;) {
       const size_t cut = l.find(sep_);
@@ -302,10 +304,6 @@ class ZeekReader {
       rec_.has.set(f);
       rec_.text[f] = {};
       if (empty) return;
-      if (f == kTunnelParents) {  // kept whole, as logged
-        rec_.text[f] = unescape(raw, rec_.storage[f]);
-        return;
-      }
       for (;;) {  // elements are split before unescaping: a separator inside one is \x2c
         const size_t cut = raw.find(set_sep_);
         add_list_element(f, raw.substr(0, cut));
@@ -355,9 +353,12 @@ class ZeekReader {
     why_ = std::string(kSpecs[f].name) + " is not " + kTypeNames[size_t(kSpecs[f].type)];
   }
 
-  // One element of a list field: the first MIME type, or one more DNS answer.
+  // One element of a list field: the first MIME type, one more DNS answer or tunnel parent.
   void add_list_element(uint8_t f, std::string_view element) {
-    if (f == kRespMimeTypes) {
+    if (f == kTunnelParents) {
+      std::string tmp;
+      rec_.tunnel_parents.emplace_back(unescape(element, tmp));
+    } else if (f == kRespMimeTypes) {
       if (rec_.text[f].empty()) rec_.text[f] = unescape(element, rec_.storage[f]);
     } else if (f == kAnswers) {
       if (rec_.answers.size() <= rec_.answer_count) rec_.answers.emplace_back();
@@ -390,6 +391,7 @@ class ZeekReader {
     }
     rec_.has.reset();
     rec_.answer_count = 0;
+    rec_.tunnel_parents.clear();
     rec_.path.clear();
     for (auto field : obj) {
       if (field.key == "_path") {
@@ -435,25 +437,12 @@ class ZeekReader {
         rec_.has.set(f);
         rec_.text[f] = {};
         if (is_string) {
-          if (f == kTunnelParents) {
-            rec_.text[f] = unescape(s, rec_.storage[f]);
-          } else {
-            add_list_element(f, s);
-          }
+          add_list_element(f, s);  // a lone string: a set of one
         } else if (v.is_array()) {
-          std::string& joined = rec_.storage[kTunnelParents];  // as Zeek's TSV would log it
-          if (f == kTunnelParents) joined.clear();
           for (auto e : simdjson::dom::array(v)) {
             std::string_view item;
-            if (e.get_string().get(item)) continue;
-            if (f != kTunnelParents) {
-              add_list_element(f, item);
-            } else {
-              if (!joined.empty()) joined += ',';
-              joined += item;
-            }
+            if (!e.get_string().get(item)) add_list_element(f, item);
           }
-          if (f == kTunnelParents) rec_.text[f] = joined;
         }
         return;
       default:
@@ -535,7 +524,7 @@ class ZeekReader {
     c.uid.assign(text(kUid));
     c.service.assign(text(kService));
     c.history.assign(text(kHistory));
-    c.tunnel_parents.assign(text(kTunnelParents));
+    c.tunnel_parents = rec_.tunnel_parents;
     c.has_duration = r.has[kDuration] && r.number[kDuration] >= 0;  // Zeek never logs less
     c.duration = c.has_duration ? r.number[kDuration] : 0;
     c.has_bytes = r.has[kOrigBytes] || r.has[kRespBytes];

@@ -89,6 +89,25 @@ char* put_string_field(char* p, std::string_view s) {
   return p;
 }
 
+// A set[string] field: its elements escaped as strings (a comma inside one becomes \x2c) and
+// joined by Zeek's set separator, or "-" when the set is unset or empty.
+char* put_set_field(char* p, const std::vector<std::string>& elements) {
+  if (elements.empty()) return put_string_field(p, {});
+  for (size_t i = 0; i < elements.size(); ++i) {
+    if (i > 0) *p++ = ',';
+    // An empty element has no escaped form of its own; Zeek writes it as the empty field.
+    p = elements[i].empty() ? put(p, "(empty)") : put_string_field(p, elements[i]);
+  }
+  return p;
+}
+
+// Bytes put_set_field may write.
+size_t set_field_room(const std::vector<std::string>& elements) {
+  size_t n = 8;
+  for (const auto& e : elements) n += 8 + 4 * e.size();
+  return n;
+}
+
 }  // namespace
 
 ConnLogWriter::ConnLogWriter(std::FILE* out, Format format, NetworkSet local_nets)
@@ -131,8 +150,8 @@ void ConnLogWriter::on_connection(const Connection& c) {
   if (format_ == Format::tsv) {
     // Fixed fields need at most 470 bytes (two 64-byte times, two 45-byte addresses, ten
     // 20-digit counts, names, tabs); escaped strings up to four per byte.
-    const size_t most =
-        512 + 4 * (c.uid.size() + c.service.size() + c.history.size() + c.tunnel_parents.size());
+    const size_t most = 512 + 4 * (c.uid.size() + c.service.size() + c.history.size()) +
+                        set_field_room(c.tunnel_parents);
     const size_t at = buf_.size();
     buf_.resize(at + most);
     char* const begin = buf_.data() + at;
@@ -179,7 +198,7 @@ void ConnLogWriter::on_connection(const Connection& c) {
       p = put(p, "\t-\t-\t-\t-");
     }
     tab();
-    p = put_string_field(p, c.tunnel_parents);
+    p = put_set_field(p, c.tunnel_parents);
     tab();
     p = put_uint(p, c.ip_proto);
     *p++ = '\n';
@@ -214,7 +233,10 @@ void ConnLogWriter::on_connection(const Connection& c) {
     }
     if (!c.tunnel_parents.empty()) {
       buf_ += ",\"tunnel_parents\":[";
-      append_json_string(buf_, c.tunnel_parents);
+      for (size_t i = 0; i < c.tunnel_parents.size(); ++i) {
+        if (i > 0) buf_ += ',';
+        append_json_string(buf_, c.tunnel_parents[i]);
+      }
       buf_ += ']';
     }
     fmt::format_to(out, ",\"ip_proto\":{}}}\n", c.ip_proto);

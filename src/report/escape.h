@@ -8,6 +8,8 @@
 namespace callhome {
 
 // Terminal: control characters (ANSI escapes included) become \xNN; invalid UTF-8 bytes too.
+// C1 controls (U+0080-U+009F) and bidi overrides/isolates (U+202A-U+202E, U+2066-U+2069)
+// become \uNNNN in every escaping below; other valid UTF-8 is kept as it is.
 std::string term_escape(std::string_view s);
 // HTML text and attribute values.
 std::string html_escape(std::string_view s);

@@ -1,6 +1,14 @@
 #include "enrich/site_profile.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
 
 #include "unit/temp_dir.h"
 
@@ -206,7 +214,80 @@ TEST(SiteProfile, LoadFromFile) {
   EXPECT_TRUE(p->is_internal(A("192.168.0.13")));
   auto missing = SiteProfile::load(dir.file("nope.toml"));
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error(), dir.file("nope.toml") + ":1:1: cannot open site profile");
+  EXPECT_EQ(missing.error(),
+            dir.file("nope.toml") + ":1:1: cannot open site profile: No such file or directory");
+}
+
+// D9: a site profile that is a FIFO is refused at once instead of waiting for a writer.
+TEST(SiteProfile, AProfileThatIsAFifoIsRefusedWithoutBlocking) {
+  testing::TempDir dir;
+  const std::string fifo = dir.file("site.toml");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto done = std::async(std::launch::async, [&] { return SiteProfile::load(fifo); });
+  if (done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);  // lets the blocked open end
+    if (fd >= 0) ::close(fd);
+    FAIL() << "loading a FIFO as the site profile blocked";
+  }
+  auto p = done.get();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error(), fifo +
+                           ":1:1: cannot open site profile: not a regular file (a named pipe); "
+                           "refused, as reading it could block or never end");
+}
+
+// D9: the time zone is a name under the zoneinfo directory, never a path: absolute paths and
+// ".." are refused with FILE:LINE:COL, and a FIFO where the zone file should be does not block.
+TEST(SiteProfile, TimeZonesAreNamesNotPaths) {
+  const auto error_for = [](const std::string& zone) {
+    return parse_error("[network]\ntimezone = \"" + zone + "\"\n");
+  };
+  for (const char* zone : {"/usr/share/zoneinfo/America/Chicago", "/dev/zero", "/proc/self/mem"}) {
+    EXPECT_EQ(
+        error_for(zone).rfind(
+            "site.toml:2:12: time zone '" + std::string(zone) + "' is a path, not a zone name", 0),
+        0u)
+        << error_for(zone);
+  }
+  for (const char* zone : {"../zoneinfo/America/Chicago", "America/../America/Chicago",
+                           "America//Chicago", "./UTC", "America/Chicago/.."}) {
+    EXPECT_EQ(error_for(zone).rfind("site.toml:2:12: time zone '" + std::string(zone) +
+                                        "' has an empty, '.' or '..' part",
+                                    0),
+              0u)
+        << error_for(zone);
+  }
+  EXPECT_EQ(error_for("file:America/Chicago").rfind("site.toml:2:12: time zone", 0), 0u);
+  EXPECT_EQ(parse_ok("[network]\ntimezone = \"America/Chicago\"\n").timezone_name(),
+            "America/Chicago");
+  EXPECT_EQ(parse_ok("[network]\ntimezone = \"UTC\"\n").timezone_name(), "UTC");
+}
+
+TEST(SiteProfile, AFifoInTheZoneinfoDirectoryIsRefusedWithoutBlocking) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("Fake"));
+  ASSERT_EQ(::mkfifo(dir.file("Fake/Zone").c_str(), 0600), 0);
+  const char* old = std::getenv("TZDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("TZDIR", dir.path().c_str(), 1);
+  auto done = std::async(std::launch::async, [] {
+    return SiteProfile::parse("[network]\ntimezone = \"Fake/Zone\"\n", "site.toml");
+  });
+  const bool finished = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  if (!finished) {
+    const int fd = ::open(dir.file("Fake/Zone").c_str(), O_WRONLY | O_NONBLOCK);
+    if (fd >= 0) ::close(fd);
+  }
+  auto p = done.get();
+  if (old) {
+    ::setenv("TZDIR", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TZDIR");
+  }
+  ASSERT_TRUE(finished) << "a FIFO as the zone file blocked";
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error().rfind("site.toml:2:12: unknown time zone 'Fake/Zone': ", 0), 0u) << p.error();
+  EXPECT_NE(p.error().find("(a named pipe)"), std::string::npos) << p.error();
 }
 
 TEST(ScheduleWindow, Grammar) {

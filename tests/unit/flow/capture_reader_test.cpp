@@ -576,7 +576,9 @@ TEST(PcapngReader, DamagedBlocksAreSkippedAndReadingResyncs) {
   EXPECT_TRUE(o.mentions("captured length 100 does not fit its block"));
 }
 
-TEST(PcapngReader, ImplausibleBlockLengthStopsTheRead) {
+// D14: a block whose length cannot be believed is counted as rejected, with its offset and
+// why, and reading resumes at the next block whose type is known and whose lengths agree.
+TEST(PcapngReader, ImplausibleBlockLengthIsRejectedAndReadingResyncs) {
   for (uint32_t len : {0u, 8u, 30u, 0x7ffffff0u}) {
     SCOPED_TRACE(len);
     std::string bad = epb(false, 0, 1, "x", 1);
@@ -584,14 +586,59 @@ TEST(PcapngReader, ImplausibleBlockLengthStopsTheRead) {
     l.u32(len);
     bad.replace(4, 4, l.str());
     const std::string file = shb(false) + idb(false, 1, 0) + epb(false, 0, 1, "first", 5) + bad +
-                             epb(false, 0, 2, "never", 5);
-    Read r = read_all(file);
-    ASSERT_EQ(r.packets.size(), 1u);
-    EXPECT_EQ(r.packets[0].data, "first");
-    EXPECT_TRUE(r.mentions("not plausible; reading stops"));
-    EXPECT_EQ(r.report.problems.at(0).offset,
-              file.size() - bad.size() - epb(false, 0, 2, "never", 5).size());
+                             epb(false, 0, 2, "after", 5);
+    for (size_t chunk : {size_t(5), size_t(4) << 20}) {
+      Read r = read_all(file, chunk);
+      ASSERT_EQ(r.packets.size(), 2u);
+      EXPECT_EQ(r.packets[0].data, "first");
+      EXPECT_EQ(r.packets[1].data, "after");
+      EXPECT_EQ(r.packets[1].raw.number, 3u);  // the lost block was packet 2
+      EXPECT_EQ(r.report.rejected, 1u);
+      EXPECT_EQ(r.report.problems.at(0).ref, 2u);
+      EXPECT_EQ(r.report.problems.at(0).offset,
+                file.size() - bad.size() - epb(false, 0, 2, "after", 5).size());
+      EXPECT_NE(r.report.problems.at(0).what.find("not plausible"), std::string::npos);
+      EXPECT_TRUE(r.mentions("reading resumes with the enhanced packet block"));
+    }
   }
+}
+
+// The reproducer ng_len_small.pcapng, built here: an enhanced packet block claiming 8 bytes
+// between good ones. Before, "reading stops" lost the 19 packets after it and `rejected` said 0.
+TEST(PcapngReader, BlockLengthTooSmallLosesOnlyThatBlock) {
+  std::string file = shb(false) + idb(false, 1, 0xffff) + epb(false, 0, 1, "p1", 2);
+  const size_t bad_at = file.size();
+  file += Image(false).u32(6).u32(8).str() + std::string(16, '\0') + Image(false).u32(8).str();
+  for (int i = 0; i < 19; ++i) file += epb(false, 0, 10 + i, "p" + std::to_string(i + 2), 3);
+  Read r = read_all(file);
+  EXPECT_EQ(r.packets.size(), 20u);
+  EXPECT_EQ(r.report.rejected, 1u);
+  EXPECT_EQ(r.report.problems.at(0).offset, bad_at);
+  EXPECT_EQ(r.report.problems.at(0).what,
+            "enhanced packet block with a length of 8 bytes, which is not plausible");
+}
+
+// Garbage that never becomes a block again: the damage is counted, and reading stops.
+TEST(PcapngReader, NoBlockAfterTheDamageStopsTheReadAndSaysSo) {
+  const std::string file =
+      shb(false) + idb(false, 1, 0) + epb(false, 0, 1, "first", 5) + std::string(1000, '\xee');
+  Read r = read_all(file, 7);
+  ASSERT_EQ(r.packets.size(), 1u);
+  EXPECT_EQ(r.report.rejected, 1u);
+  EXPECT_TRUE(r.mentions("no readable block after the damaged one"));
+}
+
+TEST(PcapngReader, SectionHeaderWithABadMagicIsRejectedAndTheNextSectionRead) {
+  std::string bad_shb = shb(true);
+  bad_shb[8] = 0x55;
+  const std::string file = shb(false) + idb(false, 1, 0) + epb(false, 0, 1, "one", 3) + bad_shb +
+                           epb(true, 0, 2, "lost with its section", 21) + shb(true) +
+                           idb(true, 1, 0) + epb(true, 0, 3, "two", 3);
+  Read r = read_all(file);
+  ASSERT_EQ(r.packets.size(), 2u);
+  EXPECT_EQ(r.packets[1].data, "two");
+  EXPECT_GE(r.report.rejected, 1u);
+  EXPECT_TRUE(r.mentions("unknown byte-order magic"));
 }
 
 TEST(PcapngReader, TruncatedLastBlockIsReportedAndEarlierPacketsKept) {
@@ -617,8 +664,9 @@ TEST(PcapngReader, GarbageAfterTheValidPartEndsTheRead) {
                            "this is some text that was appended to the capture by mistake";
   Read r = read_all(file);
   ASSERT_EQ(r.packets.size(), 1u);
-  EXPECT_EQ(r.report.rejected, 0u);
-  EXPECT_TRUE(r.mentions("not plausible; reading stops"));
+  EXPECT_EQ(r.report.rejected, 1u);  // as for pcap: the bytes that are not a block
+  EXPECT_TRUE(r.mentions("not plausible"));
+  EXPECT_TRUE(r.mentions("reading stops"));
 }
 
 TEST(PcapngReader, LargeBlocksAcrossSmallReads) {
@@ -643,6 +691,50 @@ TEST(PcapngReader, LargeBlocksAcrossSmallReads) {
   EXPECT_EQ(huge.packets[0].data, "next");
   EXPECT_EQ(huge.packets[0].raw.number, 2u);
   EXPECT_EQ(huge.report.rejected, 1u);
+}
+
+// D14: a packet block above what is buffered whole, but valid (its bulk options), gives its
+// packet; the rest of it is skipped piece by piece, whatever the read size.
+TEST(PcapngReader, PacketBlockWithHugeOptionsIsReadAndItsOptionsSkipped) {
+  const std::string options = option(false, 1, std::string(60000, 'o'));
+  std::string many;
+  while (many.size() < (size_t(3) << 20)) many += options;
+  const std::string big = block(false, 6,
+                                Image(false)
+                                    .u32(0)
+                                    .u32(0)
+                                    .u32(1000000)
+                                    .u32(4)
+                                    .u32(4)
+                                    .bytes("data")
+                                    .bytes(many)
+                                    .bytes(option(false, 0, ""))
+                                    .str());
+  const std::string file = shb(false) + idb(false, 1, 0) + big + epb(false, 0, 2000000, "next", 4);
+  for (size_t chunk : {size_t(4096), size_t(4) << 20}) {
+    SCOPED_TRACE(chunk);
+    Read r = read_all(file, chunk);
+    ASSERT_EQ(r.packets.size(), 2u);
+    EXPECT_EQ(r.packets[0].data, "data");
+    EXPECT_DOUBLE_EQ(r.packets[0].raw.ts, 1.0);
+    EXPECT_EQ(r.packets[1].data, "next");
+    EXPECT_EQ(r.packets[1].raw.number, 2u);
+    EXPECT_EQ(r.report.rejected, 0u);
+    EXPECT_TRUE(r.report.problems.empty());
+  }
+}
+
+// A block above 64 MiB is valid per the specification (lengths are 32-bit): when the file
+// holds all of it, it is stepped over instead of ending the read.
+TEST(PcapngReader, BlockAbove64MiBIsSteppedOverWhenTheFileHoldsIt) {
+  const std::string file = shb(false) + idb(false, 1, 0) + epb(false, 0, 1, "one", 3) +
+                           block(false, 0xbad, std::string((size_t(65) << 20) + 4, 'c')) +
+                           epb(false, 0, 2, "two", 3);
+  Read r = read_all(file);
+  ASSERT_EQ(r.packets.size(), 2u);
+  EXPECT_EQ(r.packets[1].data, "two");
+  EXPECT_EQ(r.report.rejected, 0u);
+  EXPECT_TRUE(r.report.problems.empty());
 }
 
 TEST(PcapngReader, GzippedPcapngAndSmallReadsGiveTheSamePackets) {

@@ -39,6 +39,13 @@ DecodedPacket tcp(const Address& s, uint16_t sp, const Address& d, uint16_t dp, 
   return p;
 }
 
+// The tunnel parents as the tracker's predecessor kept them: one string, comma-joined.
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
 // A record as one line: every field the tracker fills.
 std::string line(const Connection& c) {
   char buf[512];
@@ -51,7 +58,7 @@ std::string line(const Connection& c) {
       (unsigned long long)c.orig_bytes, (unsigned long long)c.resp_bytes, int(c.has_bytes),
       (unsigned long long)c.missed_bytes, c.history.c_str(), (unsigned long long)c.orig_pkts,
       (unsigned long long)c.resp_pkts, (unsigned long long)c.orig_ip_bytes,
-      (unsigned long long)c.resp_ip_bytes, c.tunnel_parents.c_str(), c.first.input,
+      (unsigned long long)c.resp_ip_bytes, join(c.tunnel_parents).c_str(), c.first.input,
       (unsigned long long)c.first.ref, c.last.input, (unsigned long long)c.last.ref);
   return buf;
 }

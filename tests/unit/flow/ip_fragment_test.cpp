@@ -110,6 +110,36 @@ TEST_F(FragmentTest, FragmentsOlderThanThirtySecondsAreDropped) {
   ASSERT_EQ(decode(frag4(l4, 16, 16, false), kLinkEthernet, 229.9), Result::ok);
 }
 
+// D14: datagrams whose fragments never all came are counted, with their fragments, whether
+// they were given up on after the timeout or are still waiting at the end.
+TEST_F(FragmentTest, DatagramsNeverCompletedAreCounted) {
+  const Bytes l4 = datagram("10.1.1.1", "10.2.2.2", Bytes(40, 'n'));  // 48 bytes
+  EXPECT_EQ(verifying.incomplete().datagrams, 0u);
+  EXPECT_EQ(decode(frag4(l4, 0, 16, true, 1), kLinkEthernet, 100.0), Result::fragment_held);
+  EXPECT_EQ(decode(frag4(l4, 16, 16, true, 1), kLinkEthernet, 100.1), Result::fragment_held);
+  // Forty seconds later the first is given up on; a second one waits at the end.
+  EXPECT_EQ(decode(frag4(l4, 0, 16, true, 2), kLinkEthernet, 140.0), Result::fragment_held);
+  // A third completes and is not counted.
+  EXPECT_EQ(decode(frag4(l4, 0, 24, true, 3), kLinkEthernet, 140.0), Result::fragment_held);
+  ASSERT_EQ(decode(frag4(l4, 24, 24, false, 3), kLinkEthernet, 140.0), Result::ok);
+  const auto lost = verifying.incomplete();
+  EXPECT_EQ(lost.datagrams, 2u);
+  EXPECT_EQ(lost.fragments, 3u);
+
+  InputReport report;
+  report.records = 5;
+  verifying.report_incomplete(report);
+  EXPECT_EQ(report.rejected, 3u);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].what,
+            "2 fragmented IP datagrams were never completed; their 3 fragment packets could not "
+            "be used (counted as rejected)");
+  InputReport clean;
+  lenient.report_incomplete(clean);
+  EXPECT_EQ(clean.rejected, 0u);
+  EXPECT_TRUE(clean.problems.empty());
+}
+
 TEST_F(FragmentTest, IncompletelyCapturedFragments) {
   const Bytes l4 = datagram("10.1.1.1", "10.2.2.2", Bytes(40, 'c'));
   const Bytes second = frag4(l4, 24, 24, false);

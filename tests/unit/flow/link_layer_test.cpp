@@ -84,6 +84,21 @@ TEST_F(LinkLayerTest, VlanTagsAtAnyDepth) {
   EXPECT_EQ(decode(tagged({tag(0x8100, 7)}, 0x0806, Bytes(28, 0))), Result::not_ip);
 }
 
+// D14: frames stacked deeper than any network does are damage, counted with a reason, not
+// "not IP" frames dropped without a word.
+TEST_F(LinkLayerTest, TooManyTagsOrLabelsAreMalformedWithAReason) {
+  std::vector<Bytes> tags(31, tag(0x8100, 1));
+  ASSERT_EQ(decode(tagged(tags, 0x0800, ip4)), Result::ok) << why;
+  tags.resize(40, tag(0x8100, 1));
+  EXPECT_EQ(decode(tagged(tags, 0x0800, ip4)), Result::malformed);
+  EXPECT_EQ(why, "more than 32 VLAN tags or MPLS labels");
+  std::vector<uint32_t> labels(32, 16);
+  ASSERT_EQ(decode(mpls(labels, ip4)), Result::ok) << why;
+  labels.resize(33, 16);
+  EXPECT_EQ(decode(mpls(labels, ip4)), Result::malformed);
+  EXPECT_EQ(why, "more than 32 VLAN tags or MPLS labels");
+}
+
 TEST_F(LinkLayerTest, MplsLabelStackThenIpByVersionNibble) {
   ASSERT_EQ(decode(mpls({16, 17}, ip4)), Result::ok) << why;
   expect_ip4_udp();

@@ -3,8 +3,20 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "unit/temp_dir.h"
 
 namespace callhome {
 namespace {
@@ -95,6 +107,121 @@ TEST(LineReader, SkipsAnUnterminatedHugeLineWithoutBufferingIt) {
   EXPECT_EQ(line, "after");
   EXPECT_EQ(reader.line_number(), 2u);
   EXPECT_FALSE(reader.next(line));
+}
+
+std::string sha256_of(const std::string& bytes) {
+  return ByteSource::from_memory(bytes)->finish_hash();
+}
+
+std::string numbered_lines(size_t from, size_t count) {
+  std::string out;
+  for (size_t i = from; i < from + count; ++i) out += "line " + std::to_string(i) + "\n";
+  return out;
+}
+
+// D5: a file that grows while it is read (a live log): the size and the SHA-256 describe the
+// same bytes, those there when it was opened, and the growth is said.
+TEST(ByteSource, AFileThatGrowsWhileReadIsReadAndHashedToItsSizeAtOpen) {
+  testing::TempDir tmp;
+  const std::string first = numbered_lines(0, 40000);  // several read buffers
+  const std::string path = tmp.write("grow.log", first);
+  std::string error;
+  auto src = ByteSource::open(path, &error);
+  ASSERT_TRUE(src) << error;
+  std::ofstream(path, std::ios::binary | std::ios::app) << numbered_lines(40000, 20000);
+  const auto lines = all_lines(*src);
+  EXPECT_EQ(lines.size(), 40000u);
+  EXPECT_EQ(src->finish_hash(), sha256_of(first));
+  EXPECT_EQ(src->file_size(), first.size());
+  EXPECT_NE(src->stream_error().find("grew while it was read"), std::string::npos)
+      << src->stream_error();
+}
+
+TEST(ByteSource, AFileThatGrowsBeforeTheHashIsFinishedKeepsTheSizeAtOpen) {
+  testing::TempDir tmp;
+  const std::string first = numbered_lines(0, 40000);
+  const std::string path = tmp.write("grow.log", first);
+  std::string error;
+  auto src = ByteSource::open(path, &error);
+  ASSERT_TRUE(src) << error;
+  std::ofstream(path, std::ios::binary | std::ios::app) << "more\n";
+  src->ensure(10);  // the reader stops early; the hash reads the rest
+  EXPECT_EQ(src->finish_hash(), sha256_of(first));
+  EXPECT_EQ(src->file_size(), first.size());
+  EXPECT_NE(src->stream_error().find("grew"), std::string::npos);
+}
+
+TEST(ByteSource, AFileThatShrinksWhileReadReportsTheBytesItHashed) {
+  testing::TempDir tmp;
+  const std::string content = numbered_lines(0, 40000);
+  const std::string path = tmp.write("shrink.log", content);
+  std::string error;
+  auto src = ByteSource::open(path, &error);
+  ASSERT_TRUE(src) << error;
+  ASSERT_EQ(::truncate(path.c_str(), 100000), 0);
+  all_lines(*src);
+  EXPECT_EQ(src->finish_hash(), sha256_of(content.substr(0, 100000)));
+  EXPECT_EQ(src->file_size(), 100000u);
+  EXPECT_NE(src->stream_error().find("shrank"), std::string::npos) << src->stream_error();
+}
+
+TEST(ByteSource, AFileThatStaysPutHasNoStreamError) {
+  testing::TempDir tmp;
+  const std::string content = numbered_lines(0, 1000);
+  std::string error;
+  auto src = ByteSource::open(tmp.write("a.log", content), &error);
+  ASSERT_TRUE(src) << error;
+  EXPECT_EQ(all_lines(*src).size(), 1000u);
+  EXPECT_EQ(src->finish_hash(), sha256_of(content));
+  EXPECT_EQ(src->stream_error(), "");
+}
+
+// Opens `path` on another thread; gives up after five seconds (then opens the FIFO for writing
+// so that a blocked open returns and the thread can end).
+std::pair<bool, std::string> open_within_seconds(const std::string& path) {
+  auto result = std::make_shared<std::promise<std::string>>();
+  auto done = result->get_future();
+  std::thread([path, result] {
+    std::string error;
+    auto src = ByteSource::open(path, &error);
+    result->set_value(src ? std::string("opened") : error);
+  }).detach();
+  if (done.wait_for(std::chrono::seconds(5)) == std::future_status::ready) {
+    return {true, done.get()};
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK);
+  if (fd >= 0) ::close(fd);
+  done.wait_for(std::chrono::seconds(5));
+  return {false, ""};
+}
+
+// D9: a FIFO, socket or device given as input is refused at once, never waited on.
+TEST(ByteSource, NamedPipesSocketsAndDevicesAreRefusedWithoutBlocking) {
+  testing::TempDir tmp;
+  const std::string fifo = tmp.file("fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto [finished, why] = open_within_seconds(fifo);
+  ASSERT_TRUE(finished) << "opening a FIFO blocked";
+  EXPECT_NE(why.find("not a regular file (a named pipe)"), std::string::npos) << why;
+
+  const std::string sock_path = tmp.file("sock");
+  const int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, sock_path.c_str(), sock_path.size() + 1);
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string error;
+  EXPECT_FALSE(ByteSource::open(sock_path, &error));
+  EXPECT_NE(error.find("(a socket)"), std::string::npos) << error;
+  ::close(sock);
+
+  EXPECT_FALSE(ByteSource::open("/dev/null", &error));
+  EXPECT_NE(error.find("(a character device)"), std::string::npos) << error;
+  EXPECT_FALSE(ByteSource::open(tmp.path(), &error));
+  EXPECT_NE(error.find("(a directory)"), std::string::npos) << error;
+  EXPECT_FALSE(ByteSource::open(tmp.file("missing"), &error));
+  EXPECT_NE(error.find("cannot open: "), std::string::npos) << error;
 }
 
 }  // namespace

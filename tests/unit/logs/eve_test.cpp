@@ -240,6 +240,62 @@ TEST(EveReader, UnknownTypesAreRecordsAndJunkIsRejected) {
   EXPECT_EQ(r.sink.alerts.size(), 0u);
 }
 
+// D15: alerts that name no rule, or whose ports are not ports, are damage: each is rejected
+// by line, never reported as an IDS raising "" under sid 0 with ports cut to 16 bits.
+TEST(EveReader, AlertsWithoutARuleOrWithImpossiblePortsAreRejected) {
+  const std::string head =
+      R"({"timestamp":"2021-06-06T15:59:10Z","event_type":"alert","src_ip":"192.168.1.51",)"
+      R"("dest_ip":"1.2.3.4","proto":"TCP",)";
+  const auto line = [&](const std::string& ports, const std::string& alert) {
+    return head + ports + R"("alert":{)" + alert + "}}\n";
+  };
+  const std::string ok_ports = R"("src_port":1,"dest_port":80,)";
+  const std::string ok_alert = R"("signature_id":7,"signature":"x")";
+  auto r = read(line(ok_ports, ok_alert) +                                        // 1
+                line(ok_ports, R"("signature_id":7,"signature":null)") +          // 2
+                line(ok_ports, R"("signature_id":7)") +                           // 3
+                line(ok_ports, R"("signature_id":7,"signature":"")") +            // 4
+                line(ok_ports, R"("signature_id":-1,"signature":"x")") +          // 5
+                line(ok_ports, R"("signature_id":0,"signature":"x")") +           // 6
+                line(ok_ports, R"("signature":"x")") +                            // 7
+                line(ok_ports, R"("signature_id":4294967296,"signature":"x")") +  // 8
+                line(R"("src_port":99999999,"dest_port":80,)", ok_alert) +        // 9
+                line(R"("src_port":1,"dest_port":-5,)", ok_alert) +               // 10
+                line(R"("src_port":"1","dest_port":80,)", ok_alert) +             // 11
+                line(R"("src_port":65535,"dest_port":0,)", ok_alert) +            // 12
+                line(R"("src_port":null,)", ok_alert));                           // 13
+  ASSERT_EQ(r.sink.alerts.size(), 3u);
+  EXPECT_EQ(r.sink.alerts[1].src_port, 65535);
+  EXPECT_EQ(r.sink.alerts[1].dst_port, 0);
+  EXPECT_EQ(r.sink.alerts[2].src_port, 0);
+  EXPECT_EQ(r.report.records, 3u);
+  EXPECT_EQ(r.report.rejected, 10u);
+  ASSERT_EQ(r.report.problems.size(), 10u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(r.report.problems[i].ref, i + 2);
+    EXPECT_EQ(r.report.problems[i].what, "alert.signature is missing, null or empty");
+  }
+  for (size_t i = 3; i < 7; ++i) {
+    EXPECT_EQ(r.report.problems[i].ref, i + 2);
+    EXPECT_EQ(r.report.problems[i].what,
+              "alert.signature_id is missing or not a rule id (1..4294967295)");
+  }
+  for (size_t i = 7; i < 10; ++i) {
+    EXPECT_EQ(r.report.problems[i].ref, i + 2);
+    EXPECT_EQ(r.report.problems[i].what, "src_port or dest_port is not a port number (0..65535)");
+  }
+}
+
+// Ports out of range are damage in every event type, not only in alerts.
+TEST(EveReader, FlowWithAnImpossiblePortIsRejected) {
+  auto r = read(R"({"timestamp":"2021-06-06T15:59:10Z","event_type":"flow","src_ip":"192.168.1.5",)"
+                R"("src_port":70000,"dest_ip":"1.2.3.4","dest_port":80,"proto":"UDP",)"
+                R"("flow":{"pkts_toserver":1,"pkts_toclient":0}})"
+                "\n");
+  EXPECT_EQ(r.sink.conns.size(), 0u);
+  EXPECT_EQ(r.report.rejected, 1u);
+}
+
 TEST(EveReader, Iso8601Forms) {
   const absl::TimeZone utc = absl::UTCTimeZone();
   double t = 0;

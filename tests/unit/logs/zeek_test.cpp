@@ -87,7 +87,7 @@ TEST(ZeekReader, TsvConnLogWithEveryField) {
   EXPECT_EQ(c.orig_ip_bytes, 85u);
   EXPECT_EQ(c.resp_pkts, 1u);
   EXPECT_EQ(c.resp_ip_bytes, 125u);
-  EXPECT_EQ(c.tunnel_parents, "");
+  EXPECT_TRUE(c.tunnel_parents.empty());
   EXPECT_EQ(c.action, Action::unknown);
   EXPECT_EQ(c.first, (Provenance{5, 9}));
   EXPECT_EQ(c.last, (Provenance{5, 9}));
@@ -105,7 +105,39 @@ TEST(ZeekReader, TsvConnLogWithEveryField) {
   EXPECT_FALSE(icmp.has_bytes);
   EXPECT_TRUE(icmp.has_counts);
   EXPECT_EQ(icmp.history, "");
-  EXPECT_EQ(icmp.tunnel_parents, "CHhAvVGS1DHFjwGM9,CXWfTK3LRdiuQxBbM6");
+  EXPECT_EQ(icmp.tunnel_parents,
+            (std::vector<std::string>{"CHhAvVGS1DHFjwGM9", "CXWfTK3LRdiuQxBbM6"}));
+}
+
+// D16: set fields keep their elements whichever syntax they came in: split at the set
+// separator before unescaping (so \x2c inside an element stays a comma), "(empty)" an empty
+// set, "-" unset, JSON arrays element by element.
+TEST(ZeekReader, TunnelParentsKeepTheirElements) {
+  auto r = read(header("conn",
+                       "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\t"
+                       "tunnel_parents") +
+                "1.0\tC1\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\tCabcA,CdefB\n"
+                "2.0\tC2\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\t(empty)\n"
+                "3.0\tC3\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\t-\n"
+                "4.0\tC4\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\ta\\x2cb,Cx\n"
+                "5.0\tC5\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\tConly\n");
+  auto j = read(
+      R"({"ts":6,"uid":"C6","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","conn_state":"SF","tunnel_parents":["CabcA","CdefB"]})"
+      "\n"
+      R"({"ts":7,"uid":"C7","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":2,"proto":"tcp","conn_state":"SF","tunnel_parents":[]})"
+      "\n");
+  EXPECT_EQ(r.report.rejected, 0u);
+  ASSERT_EQ(r.sink.conns.size(), 5u);
+  using V = std::vector<std::string>;
+  EXPECT_EQ(r.sink.conns[0].tunnel_parents, (V{"CabcA", "CdefB"}));
+  EXPECT_EQ(r.sink.conns[1].tunnel_parents, V{});
+  EXPECT_EQ(r.sink.conns[2].tunnel_parents, V{});
+  EXPECT_EQ(r.sink.conns[3].tunnel_parents, (V{"a,b", "Cx"}));
+  EXPECT_EQ(r.sink.conns[4].tunnel_parents, V{"Conly"});
+  EXPECT_EQ(j.report.rejected, 0u);
+  ASSERT_EQ(j.sink.conns.size(), 2u);
+  EXPECT_EQ(j.sink.conns[0].tunnel_parents, (V{"CabcA", "CdefB"}));
+  EXPECT_EQ(j.sink.conns[1].tunnel_parents, V{});
 }
 
 TEST(ZeekReader, RelativeTimesAndIpProtoColumn) {
@@ -221,7 +253,7 @@ TEST(ZeekReader, JsonFlatNestedAndIsoTimes) {
   EXPECT_DOUBLE_EQ(r.sink.conns[1].ts, 1577836800.5);
   EXPECT_EQ(r.sink.conns[1].orig_h, addr("10.0.0.1"));
   EXPECT_EQ(r.sink.conns[1].resp_p, 80);
-  EXPECT_EQ(r.sink.conns[1].tunnel_parents, "Ca,Cb");
+  EXPECT_EQ(r.sink.conns[1].tunnel_parents, (std::vector<std::string>{"Ca", "Cb"}));
   EXPECT_FALSE(r.sink.conns[1].has_counts);
   ASSERT_EQ(r.sink.dns.size(), 1u);
   EXPECT_EQ(r.sink.dns[0].rcode, "NXDOMAIN");

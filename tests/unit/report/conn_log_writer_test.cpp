@@ -94,7 +94,7 @@ TEST(ConnLogWriter, UnknownFieldsAreUnsetAndHostileStringsEscaped) {
   c.resp_h = *Address::parse("10.0.0.1");
   c.ip_proto = 47;
   c.service = "a,b\x1b[31m";
-  c.tunnel_parents = std::string(300, '\n');
+  c.tunnel_parents = {std::string(300, '\n')};
   const auto lines = tsv_records({c});
   ASSERT_EQ(lines.size(), 1u);
   const auto f = fields(lines[0]);
@@ -108,6 +108,44 @@ TEST(ConnLogWriter, UnknownFieldsAreUnsetAndHostileStringsEscaped) {
   EXPECT_EQ(f[13], "T");
   EXPECT_EQ(f[20].size(), 300u * 4);
   EXPECT_EQ(f[21], "47");
+}
+
+std::string json_records(const std::vector<Connection>& conns) {
+  std::FILE* f = std::tmpfile();
+  {
+    ConnLogWriter w(f, ConnLogWriter::Format::json, NetworkSet::private_ranges());
+    for (const auto& c : conns) w.on_connection(c);
+    w.finish();
+  }
+  std::rewind(f);
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
+// D16: a set keeps its elements: joined by Zeek's set separator in TSV (a comma inside an
+// element escaped so the two cannot be confused), one JSON string per element.
+TEST(ConnLogWriter, TunnelParentsAreASetOfUids) {
+  Connection c;
+  c.orig_h = *Address::parse("192.168.1.20");
+  c.resp_h = *Address::parse("5.6.7.8");
+  c.ip_proto = 6;
+  c.tunnel_parents = {"CabcA", "CdefB"};
+  Connection odd = c;
+  odd.tunnel_parents = {"a,b", "c"};
+  Connection none = c;
+  none.tunnel_parents.clear();
+  const auto lines = tsv_records({c, odd, none});
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(fields(lines[0])[20], "CabcA,CdefB");
+  EXPECT_EQ(fields(lines[1])[20], "a\\x2cb,c");
+  EXPECT_EQ(fields(lines[2])[20], "-");
+  const std::string json = json_records({c, odd, none});
+  EXPECT_NE(json.find(R"("tunnel_parents":["CabcA","CdefB"])"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("tunnel_parents":["a,b","c"])"), std::string::npos) << json;
+  EXPECT_EQ(json.find("tunnel_parents", json.rfind('{')), std::string::npos) << json;
 }
 
 TEST(ConnLogWriter, TheWidestPossibleRecordStaysWhole) {
