@@ -11,6 +11,7 @@
 
 #include "flow/capture_reader.h"
 #include "flow/conn_tracker.h"
+#include "flow/dns_transactions.h"
 #include "flow/packet_decoder.h"
 #include "flow/payload_names.h"
 #include "flow/tracker_prefetch.h"
@@ -134,6 +135,7 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
   TrackerOptions topt;
   topt.local_nets = options.local_nets;
   ConnTracker tracker(topt, sink);
+  DnsTransactions dns(sink);
   RawPacket raw;
   DecodedLayers layers;
   std::string why, parent;
@@ -155,9 +157,10 @@ void read_capture(ByteSource& src, uint32_t index, const RunOptions& options, Ev
       tracker.feed(layers.layer[i], raw.ts, prov, parent);
       // Only an inner layer needs the uid of the connection carrying it.
       if (i + 1 < layers.count) parent = tracker.last_uid();
-      emit_payload_names(layers.layer[i], raw.ts, prov, sink);
+      emit_payload_names(layers.layer[i], raw.ts, prov, sink, &dns);
     }
   }
+  dns.flush();
   tracker.flush();
   report.connections = tracker.stats().connections;
   report.peak_live_connections = tracker.stats().peak_live;
