@@ -10,7 +10,7 @@ PACKAGES=(
   libpcap-dev zlib1g-dev libssl-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libsimdjson-dev libabsl-dev libtomlplusplus-dev libmaxminddb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmaxmind-db-writer-perl
-  tshark wireshark-common tcpdump python3-scapy tzdata chromium
+  tshark wireshark-common tcpdump python3-scapy tzdata chromium publicsuffix
 )
 
 missing=()

@@ -231,7 +231,7 @@ int run_inputs(CommonArgs args) {
     using Kind = std::pair<uint64_t, const char*>;
     for (const auto& [n, what] : std::initializer_list<Kind>{{c.connections, "connection"},
                                                              {c.http, "web request"},
-                                                             {c.dns, "DNS answer"},
+                                                             {c.dns, "DNS lookup"},
                                                              {c.names, "server name"},
                                                              {c.alerts, "IDS alert"}}) {
       if (n)

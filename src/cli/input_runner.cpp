@@ -11,6 +11,7 @@
 
 #include "flow/capture_reader.h"
 #include "flow/conn_tracker.h"
+#include "flow/dns_transactions.h"
 #include "flow/packet_decoder.h"
 #include "flow/payload_names.h"
 #include "flow/tracker_prefetch.h"
@@ -156,6 +157,7 @@ uint64_t read_capture(ByteSource& src, uint32_t index, const RunOptions& options
   TrackerOptions topt;
   topt.local_nets = options.local_nets;
   ConnTracker tracker(topt, sink);
+  DnsTransactions dns(sink);
   RawPacket raw;
   DecodedLayers layers;
   std::string why, parent;
@@ -178,9 +180,10 @@ uint64_t read_capture(ByteSource& src, uint32_t index, const RunOptions& options
       tracker.feed(layers.layer[i], raw.ts, prov, parent);
       // Only an inner layer needs the uid of the connection carrying it.
       if (i + 1 < layers.count) parent = tracker.last_uid();
-      emit_payload_names(layers.layer[i], raw.ts, prov, sink);
+      emit_payload_names(layers.layer[i], raw.ts, prov, sink, &dns);
     }
   }
+  dns.flush();
   tracker.flush();
   decoder.report_incomplete(report);
   report.connections = tracker.stats().connections;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "detect/beacon_detector.h"
+#include "detect/dns_channel_detector.h"
 #include "detect/fan_in_detector.h"
 #include "detect/flood_detector.h"
 #include "detect/icmp_sweep_detector.h"
@@ -44,6 +45,10 @@ DetectorSet::DetectorSet(const DetectorConfig& config) : lookup_(config.lookup) 
   off_hours.internal = config.internal;
   off_hours.unattended = config.unattended;
   add(std::make_unique<OffHoursDetector>(off_hours));
+  DnsChannelOptions dns;
+  dns.internal = config.internal;
+  dns.lookup = config.lookup;
+  add(std::make_unique<DnsChannelDetector>(dns));
   if (config.lookup) add(std::make_unique<VendorContactDetector>(config.internal, *config.lookup));
 }
 

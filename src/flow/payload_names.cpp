@@ -1,5 +1,7 @@
 #include "flow/payload_names.h"
 
+#include "flow/dns_transactions.h"
+
 #include <algorithm>
 #include <cstring>
 #include <string_view>
@@ -139,11 +141,23 @@ std::optional<std::string> parse_tls_sni(const uint8_t* d, size_t len) {
   return std::nullopt;
 }
 
-void emit_payload_names(const DecodedPacket& p, double ts, Provenance prov, EventSink& sink) {
+void emit_payload_names(const DecodedPacket& p, double ts, Provenance prov, EventSink& sink,
+                        DnsTransactions* dns) {
   if (!p.transport_ok || p.payload_caplen == 0 || p.payload == nullptr) return;
+  // Queries go to port 53 (paired when `dns` is given); multicast DNS (5353) is taken from its
+  // responses only, as before: its queries are a LAN's service discovery, not lookups.
+  if (p.ip_proto == 17 && dns && p.dst_port == 53) {
+    auto m = parse_dns(p.payload, p.payload_caplen);
+    if (m) dns->on_message(p, std::move(*m), ts, prov);
+    if (m || p.src_port != 53) return;
+  }
   if (p.ip_proto == 17 && (p.src_port == 53 || p.src_port == 5353)) {
     auto m = parse_dns(p.payload, p.payload_caplen);
     if (!m || !m->response) return;
+    if (dns && p.src_port == 53) {
+      dns->on_message(p, std::move(*m), ts, prov);
+      return;
+    }
     DnsEvent e;
     e.ts = ts;
     e.client = p.dst;

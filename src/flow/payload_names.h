@@ -34,8 +34,13 @@ std::optional<std::string> parse_http_host(const uint8_t* data, size_t len);
 // The server_name of a TLS ClientHello record that starts at `data`.
 std::optional<std::string> parse_tls_sni(const uint8_t* data, size_t len);
 
-// Looks at one decoded packet's payload and emits the DNS answer, HTTP Host or TLS server name
-// it carries, if any, as events with the packet's provenance.
-void emit_payload_names(const DecodedPacket& p, double ts, Provenance prov, EventSink& sink);
+class DnsTransactions;
+
+// Looks at one decoded packet's payload and emits the DNS lookup, HTTP Host or TLS server name
+// it carries, if any, as events with the packet's provenance. With `dns`, queries to port 53 are
+// paired with their responses there (one event per lookup, answered or not); without it only
+// responses are reported.
+void emit_payload_names(const DecodedPacket& p, double ts, Provenance prov, EventSink& sink,
+                        DnsTransactions* dns = nullptr);
 
 }  // namespace callhome
