@@ -96,8 +96,10 @@ void LongSessionDetector::report(const Address& host, const Key& key, const Pair
   const DestinationInfo d = opt_.lookup ? opt_.lookup->destination(dst) : DestinationInfo{};
   const bool registered = !pi.category.empty() && pi.category != "commonly_abused";
   const bool platform = is_big_platform(d.category);
-  // Push, websockets and streaming keep registered ports open for hours by design.
-  if (registered && platform && !bulk) return;
+  const bool named = !d.names.empty();
+  // Push, websockets and streaming hold registered ports open for hours by design: length
+  // alone counts there only toward a server no name (DNS, SNI, Host) was ever seen for.
+  if (registered && !bulk && (platform || named)) return;
 
   Finding f;
   f.kind = "long_session";
@@ -114,16 +116,22 @@ void LongSessionDetector::report(const Address& host, const Key& key, const Pair
   if (bulk && (p.orig_bytes >= opt_.bulk_strong_bytes || long_lived)) s = Severity::high;
 
   const std::string who = d.org.empty() ? dst.to_string() : d.org;
-  if (registered && platform) {
+  if (registered && (platform || named)) {
     s = cap(s, Severity::low);
-    f.notes.push_back(fmt::format(
-        "severity capped at low: {} ({}) on port {} to {}, a {} platform phones and desktops "
-        "keep sessions with",
-        pi.service, pi.category, port, who, d.category));
+    f.notes.push_back(
+        platform ? fmt::format("severity capped at low: {} ({}) on port {} to {}, a {} platform "
+                               "phones and desktops keep sessions with",
+                               pi.service, pi.category, port, who, d.category)
+                 : fmt::format("severity capped at low: {} on port {} to a server named {}, as "
+                               "uploads to web services are",
+                               pi.service, port, d.names.front()));
   } else if (registered) {
     s = cap(s, Severity::medium);
-    f.notes.push_back(fmt::format("severity capped at medium: port {} is a registered {} port ({})",
-                                  port, pi.category, pi.service));
+    if (!bulk) s = cap(s, Severity::low);
+    f.notes.push_back(fmt::format(
+        "severity capped at {}: port {} is a registered {} port ({}), but no name was ever seen "
+        "for {}",
+        bulk ? "medium" : "low", port, pi.category, pi.service, dst.to_string()));
   } else if (platform) {
     s = cap(s, Severity::medium);
     f.notes.push_back(
@@ -161,6 +169,11 @@ void LongSessionDetector::report(const Address& host, const Key& key, const Pair
                   {"long_lived", long_lived}};
   if (!pi.service.empty()) f.attributes["service"] = pi.service;
   if (!d.org.empty()) f.attributes["dst_org"] = d.org;
+  if (named) {
+    nlohmann::json names = nlohmann::json::array();
+    for (size_t i = 0; i < d.names.size() && i < 3; ++i) names.push_back(d.names[i]);
+    f.attributes["dst_names"] = names;
+  }
 
   std::string what;
   if (long_lived) {

@@ -16,11 +16,12 @@
 //    two-way, so under the ratio. 25 MB (bulk_strong_bytes) is RITA's data-size modifier
 //    (+0.15 at 25 MB total bytes).
 //
-// Weighing: a port with a registered service (data/ports.tsv: web, push, VPN, calls ...) to a
-// big platform (Google, Apple, Microsoft, CDNs: channel_traits.h) stays at most low, and is not
-// reported for length alone (push and websockets are long by design); a registered port to
-// anyone else at most medium; an unregistered or commonly abused port (1337) keeps the full
-// strength. DNS, DoT and NTP ports are left to the DNS and beacon logic.
+// Weighing: on a port with a registered service (data/ports.tsv: web, push, VPN, calls ...)
+// length alone is reported only toward a server no name (DNS, SNI, Host) was seen for, at low;
+// a bulk upload there stays low toward a big platform (Google, Apple, Microsoft, CDNs:
+// channel_traits.h) or a named server, medium otherwise. An unregistered or commonly abused
+// port (1337) keeps the full strength (at most medium toward a big platform). DNS, DoT and
+// NTP ports are left to the DNS and beacon logic.
 //
 // Memory: per host a capped map of destinations (destination, port, proto) -> counters and a
 // few evidence samples; connections to destinations beyond the cap are counted, and the

@@ -147,17 +147,29 @@ void UnresolvedDestinationDetector::on_dns(const DnsEvent& e) {
 void UnresolvedDestinationDetector::finish(std::vector<Finding>& out) {
   for (auto& [addr, h] : hosts_) {
     if (h.dns_answers == 0) continue;  // no DNS in evidence: nothing says what was resolved
-    for (auto& [key, d] : h.dests) report(addr, h, key, d, out);
+    // How much of this host's traffic the names in the evidence explain: a partial DNS log
+    // leaves most destinations unnamed, and then being unnamed says little.
+    size_t total = 0, named = 0;
+    for (const auto& [key, d] : h.dests) {
+      if (d.connections == 0 || std::get<1>(key) == 123) continue;  // NTP goes by address
+      ++total;
+      named += resolved_.contains(std::get<0>(key));
+    }
+    const double share = total ? double(named) / double(total) : 0;
+    for (auto& [key, d] : h.dests) report(addr, h, share, key, d, out);
   }
 }
 
-void UnresolvedDestinationDetector::report(const Address& addr, const Host& h, const Key& key,
-                                           Dest& d, std::vector<Finding>& out) const {
+void UnresolvedDestinationDetector::report(const Address& addr, const Host& h, double share,
+                                           const Key& key, Dest& d,
+                                           std::vector<Finding>& out) const {
   const auto& [dst, port, proto] = key;
   if (d.connections == 0 || d.first < h.dns_first) return;
   if (resolved_.contains(dst) || resolvers_.contains(dst)) return;
   const PortInfo pi = opt_.lookup ? opt_.lookup->port(port, proto) : PortInfo{};
   if (!is_web_like(port, pi)) return;
+  // With most lookups invisible, only ports no ordinary service uses are worth a word.
+  if (share < opt_.min_named_share && pi.category != "commonly_abused") return;
 
   // Visits: connections grouped while each starts within visit_gap_s of the one before.
   std::sort(d.starts.begin(), d.starts.end());
@@ -175,11 +187,14 @@ void UnresolvedDestinationDetector::report(const Address& addr, const Host& h, c
   f.last_ts = d.last;
   f.evidence = d.samples;
 
-  Severity s = d.answered > 0 ? Severity::medium : Severity::low;
+  // Strength: visits by address alone are low (Windows and phones reach some services by
+  // address); HTTP naming only the bare address, or a commonly abused port, medium; POSTs to
+  // it, or bare-address requests in strong_visits visits, high. Never answered: low.
+  const bool abused = pi.category == "commonly_abused";
+  Severity s = Severity::low;
   if (d.answered == 0) {
     f.notes.push_back("no attempt was answered: a dead or blocked endpoint still being tried");
-  }
-  if (d.answered > 0 && (d.posts > 0 || (d.bare_requests > 0 && visits >= opt_.strong_visits))) {
+  } else if (d.posts > 0 || (d.bare_requests > 0 && visits >= opt_.strong_visits)) {
     s = Severity::high;
     f.notes.push_back(
         d.posts > 0
@@ -187,6 +202,19 @@ void UnresolvedDestinationDetector::report(const Address& addr, const Host& h, c
                           d.posts)
             : fmt::format("{} HTTP request(s) named only the bare address, in {} visits",
                           d.bare_requests, visits));
+  } else if (d.bare_requests > 0 || abused) {
+    s = Severity::medium;
+    f.notes.push_back(
+        d.bare_requests > 0
+            ? fmt::format("{} HTTP request(s) named only the bare address", d.bare_requests)
+            : fmt::format("port {} is commonly abused: {}", port, pi.description));
+  }
+  if (share < opt_.min_named_share) {
+    s = Severity::low;
+    f.notes.push_back(fmt::format(
+        "severity held at low: DNS, SNI and Host names in the evidence explain only {:.0f}% of "
+        "this host's destinations, so its lookups are not all visible",
+        share * 100));
   }
   const DestinationInfo di = opt_.lookup ? opt_.lookup->destination(dst) : DestinationInfo{};
   const std::string who = di.org.empty() ? dst.to_string() : di.org;
@@ -227,7 +255,8 @@ void UnresolvedDestinationDetector::report(const Address& addr, const Host& h, c
                   {"span_s", std::round(span * 1000) / 1000},
                   {"http_posts", d.posts},
                   {"bare_ip_requests", d.bare_requests},
-                  {"host_dns_answers", h.dns_answers}};
+                  {"host_dns_answers", h.dns_answers},
+                  {"host_named_share", std::round(share * 1000) / 1000}};
   if (!pi.service.empty()) f.attributes["service"] = pi.service;
   if (!di.org.empty()) f.attributes["dst_org"] = di.org;
   f.summary = fmt::format(

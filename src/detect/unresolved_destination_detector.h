@@ -18,9 +18,15 @@
 //    10 min or more (min_span_s): one visit by address is a link someone clicked; three
 //    spread out are a schedule. RITA's beacon gate wants 4 connections (unique_connection_
 //    threshold); visits here are already de-duplicated bursts, so 3 suffices.
-// Severity: only refused or unanswered attempts: low; answered sessions: medium; HTTP POSTs to
-// the bare address, or bare-address HTTP requests in 5 visits or more (a schedule, not a
-// one-off): high. Big platforms (channel_traits.h) cap it at low, cloud providers at medium.
+//  - the names in the evidence explain at least half of the host's destinations
+//    (min_named_share): with a partial DNS log (corpus case c2-androidtester-rat-exfil holds
+//    one query for a phone talking to dozens of Google and Facebook addresses) being unnamed
+//    says little, and only commonly abused ports are still reported, at low.
+// Severity: visits by address alone, or only refused or unanswered attempts: low (Windows and
+// phones reach a few services by address); answered HTTP requests naming only the bare
+// address, or a commonly abused port: medium; HTTP POSTs to the bare address, or bare-address
+// requests in 4 visits or more (strong_visits, RITA's minimum of 4 connections for a
+// schedule): high. Big platforms (channel_traits.h) cap it at low, cloud providers at medium.
 //
 // Order does not matter: answers may arrive after the connection records, so nothing is
 // decided before finish(). Memory: per host a capped map of destinations -> counters, first
@@ -48,7 +54,8 @@ struct UnresolvedDestinationOptions {
   double visit_gap_s = 300;
   size_t min_visits = 3;
   double min_span_s = 600;
-  size_t strong_visits = 5;
+  size_t strong_visits = 4;
+  double min_named_share = 0.5;
   size_t max_destinations_per_host = 2048;
   size_t max_starts_per_destination = 1024;
   size_t max_resolved = 2'000'000;
@@ -85,7 +92,7 @@ class UnresolvedDestinationDetector : public Detector {
   Host* host(const Address& a);
   Dest* dest(Host& h, const Address& dst, uint16_t port, uint8_t proto);
   void resolved(const Address& a);
-  void report(const Address& addr, const Host& h, const Key& key, Dest& d,
+  void report(const Address& addr, const Host& h, double share, const Key& key, Dest& d,
               std::vector<Finding>& out) const;
 
   UnresolvedDestinationOptions opt_;

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "detect/detector_test_util.h"
+#include "detector_test_util.h"
 
 namespace callhome {
 namespace {
@@ -15,6 +15,7 @@ class FakeLookup : public NoDestinationLookup {
   DestinationInfo destination(const Address& a) const override {
     if (a.to_string().starts_with("142.250.")) return {15169, "Google", "US", "cloud", {}};
     if (a.to_string().starts_with("17.")) return {714, "Apple", "US", "os_vendor", {}};
+    if (a.to_string() == "104.244.42.2") return {0, "", "", "", {"api.twitter.com"}};
     return {};
   }
   PortInfo port(uint16_t port, uint8_t) const override {
@@ -93,6 +94,23 @@ TEST(LongSession, BulkUploadToABigPlatformOnAWebPortStaysLow) {
   const auto out = run({session("142.250.74.14", 443, 1000, 600, 30'000'000, 100'000)});
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].severity, Severity::low);
+}
+
+TEST(LongSession, OnAWebPortLengthCountsOnlyTowardANamelessServer) {
+  auto out = run({session("104.244.42.2", 443, 1000, 14000, 80000, 900000)});  // named
+  EXPECT_TRUE(out.empty());
+  out = run({session("198.51.100.20", 443, 1000, 14000, 80000, 900000)});  // never named
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].severity, Severity::low);
+}
+
+TEST(LongSession, BulkUploadOnAWebPortIsMediumOnlyTowardANamelessServer) {
+  auto out = run({session("104.244.42.2", 443, 1000, 600, 12'000'000, 400'000)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].severity, Severity::low);
+  out = run({session("198.51.100.20", 443, 1000, 600, 12'000'000, 400'000)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].severity, Severity::medium);
 }
 
 TEST(LongSession, ShortAndTwoWayTrafficIsNotASession) {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "detect/detector_test_util.h"
+#include "detector_test_util.h"
 
 namespace callhome {
 namespace {
@@ -71,6 +71,42 @@ TEST(UnresolvedDestination, DirectToAddressPostsWhileUsingDnsAreHigh) {
   EXPECT_FALSE(f.evidence.empty());
 }
 
+TEST(UnresolvedDestination, BareAddressRequestsWithoutPostsOnASchedule) {
+  UnresolvedDestinationDetector d({});
+  d.on_dns(answer(kHost, "www.microsoft.com", 900, {"23.1.2.3"}));
+  d.on_connection(conn(kHost, 48000, "23.1.2.3", 443, 905, ConnState::SF));
+  for (int i = 0; i < 3; ++i) {  // three visits, a Host header naming the address each time
+    NameEvent n;
+    n.ts = 1000 + 960.0 * i;
+    n.client = *Address::parse(kHost);
+    n.server = *Address::parse("167.71.4.0");
+    n.server_port = 8080;
+    n.name = "167.71.4.0:8080";
+    n.source = "http_host";
+    d.on_name(n);
+    d.on_connection(conn(kHost, uint16_t(49000 + i), "167.71.4.0", 8080, n.ts, ConnState::SF));
+  }
+  auto out = finish(d);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].severity, Severity::medium);
+  EXPECT_EQ(out[0].attributes["bare_ip_requests"], 3);
+}
+
+TEST(UnresolvedDestination, APartialDnsLogDoesNotMakeEveryAddressSuspect) {
+  // One lookup in the evidence, a dozen web destinations never named: the log is partial.
+  UnresolvedDestinationDetector d({});
+  d.on_dns(answer(kHost, "connectivitycheck.gstatic.com", 900, {"23.1.2.3"}));
+  d.on_connection(conn(kHost, 48000, "23.1.2.3", 443, 905, ConnState::SF));
+  for (int k = 0; k < 12; ++k) {
+    const std::string dst = "157.240.30." + std::to_string(k + 1);
+    for (int i = 0; i < 4; ++i) {
+      d.on_connection(
+          conn(kHost, uint16_t(49000 + i), dst.c_str(), 443, 1000 + 960.0 * i, ConnState::SF));
+    }
+  }
+  EXPECT_TRUE(finish(d).empty());
+}
+
 TEST(UnresolvedDestination, AnAddressResolvedByDnsIsNotAccusedWhateverTheOrder) {
   UnresolvedDestinationDetector d({});
   d.on_dns(answer(kHost, "www.microsoft.com", 900, {"23.1.2.3"}));
@@ -130,6 +166,7 @@ TEST(UnresolvedDestination, RefusedAttemptsOnlyAreLow) {
     d.on_connection(
         conn(kHost, uint16_t(49000 + i), "46.101.230.194", 443, 1000 + 960.0 * i, ConnState::REJ));
   }
+  d.on_connection(conn(kHost, 48000, "23.1.2.3", 443, 905, ConnState::SF));
   const auto out = finish(d);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].severity, Severity::low);
