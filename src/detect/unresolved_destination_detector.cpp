@@ -241,7 +241,7 @@ void UnresolvedDestinationDetector::report(const Address& addr, const Host& h, d
         h.untracked));
   }
   if (d.connections > d.starts.size()) {
-    f.notes.push_back(fmt::format("visits counted over the first {} of {} connections",
+    f.notes.push_back(fmt::format("visits timed over {} of {} connections (the rest counted only)",
                                   d.starts.size(), d.connections));
   }
   f.severity = s;
