@@ -9,11 +9,13 @@
 #include "detect/icmp_sweep_detector.h"
 #include "detect/ids_alert_detector.h"
 #include "detect/known_services.h"
+#include "detect/long_session_detector.h"
 #include "detect/off_hours_detector.h"
 #include "detect/port_fallback_detector.h"
 #include "detect/scan_detector.h"
 #include "detect/scan_retries.h"
 #include "detect/sequential_ports_detector.h"
+#include "detect/unresolved_destination_detector.h"
 #include "detect/vendor_contact_detector.h"
 
 namespace callhome {
@@ -49,6 +51,14 @@ DetectorSet::DetectorSet(const DetectorConfig& config) : lookup_(config.lookup) 
   dns.internal = config.internal;
   dns.lookup = config.lookup;
   add(std::make_unique<DnsChannelDetector>(dns));
+  LongSessionOptions long_session;
+  long_session.internal = config.internal;
+  long_session.lookup = config.lookup;
+  add(std::make_unique<LongSessionDetector>(long_session));
+  UnresolvedDestinationOptions unresolved;
+  unresolved.internal = config.internal;
+  unresolved.lookup = config.lookup;
+  add(std::make_unique<UnresolvedDestinationDetector>(unresolved));
   if (config.lookup) add(std::make_unique<VendorContactDetector>(config.internal, *config.lookup));
 }
 
