@@ -95,6 +95,7 @@ TEST_F(ProbeTrackerTest, FlagsFollowTheRolesWhenASynAckFirstIsFlipped) {
   DecodedPacket synack = rst_answer(80);
   synack.tcp_flags = kSyn | kAck;
   synack.seq = 5000;
+  synack.window = 8192;
   feed(synack, 1.0);
   feed(probe(kAck, 80), 1.1);  // the ack that makes Zeek flip
   tracker.flush();
