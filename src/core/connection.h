@@ -45,6 +45,16 @@ struct Connection {
   Address orig_h, resp_h;
   uint16_t orig_p = 0, resp_p = 0;  // ICMP: type and code/counterpart type, as Zeek does
   uint8_t ip_proto = 0;
+  // Capture-derived only (conn.log has no such fields; Zeek logs leave them unset): the OR of
+  // the TCP flags each side sent, so that probes without a SYN can be told apart where the
+  // history letters cannot (FIN, FIN+PSH+URG and FIN+ACK all read "F").
+  bool has_tcp_flags = false;
+  uint8_t orig_tcp_flags = 0, resp_tcp_flags = 0;
+  // An ICMP error (destination unreachable ...) that quoted a packet of the originator: how a
+  // UDP or IP-protocol probe is refused. Zeek logs the ICMP message as a connection of its own;
+  // this links it back to the probe it answers.
+  bool has_icmp_error = false;
+  uint8_t icmp_error_type = 0, icmp_error_code = 0;
   ConnState state = ConnState::none;
   Action action = Action::unknown;
   bool has_duration = false;

@@ -2,12 +2,18 @@
 
 #include <fmt/format.h>
 
+#include "detect/probe.h"
+
 namespace callhome {
 
 Outcome outcome_of(const Connection& c) {
   if (c.action == Action::blocked) return Outcome::blocked;
   if (c.state == ConnState::none) return Outcome::unknown;
-  if (c.ip_proto == kProtoTcp) return is_failed_attempt(c) ? Outcome::failed : Outcome::answered;
+  if (c.ip_proto == kProtoTcp) {
+    // A FIN or NULL probe answered with a RST reads RSTR or OTH, not a failed handshake: the
+    // port refused all the same.
+    return is_failed_attempt(c) || is_stealth_probe(c) ? Outcome::failed : Outcome::answered;
+  }
   return c.resp_pkts > 0 ? Outcome::answered : Outcome::failed;
 }
 

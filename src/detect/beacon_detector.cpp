@@ -7,6 +7,8 @@
 #include <ctime>
 #include <span>
 
+#include "detect/probe.h"
+
 namespace callhome {
 namespace {
 
@@ -234,6 +236,8 @@ bool BeaconDetector::add(Pair& p, uint32_t ts, uint64_t bytes, bool failed, bool
 
 void BeaconDetector::on_connection(const Connection& c) {
   if (c.ts < 0 || c.ts >= 4294967296.0 || !opt_.internal.contains(c.orig_h)) return;
+  // FIN, NULL, XMAS ... probes are a scan's, never a check-in, however regular nmap's pacing.
+  if (is_stealth_probe(c)) return;
   const Address& dst = c.resp_h;
   Kind kind = Kind::ip;
   if (opt_.internal.contains(dst)) {

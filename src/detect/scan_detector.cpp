@@ -32,7 +32,8 @@ double trw_likelihood(size_t hits, size_t misses) {
 
 void ScanDetector::on_connection(const Connection& c) {
   if (!opt_.internal.contains(c.orig_h)) return;
-  if (c.ip_proto != kProtoTcp && c.ip_proto != kProtoUdp) return;
+  // ICMP is the sweep detector's; protocol 0 is what logs write when they do not know it.
+  if (c.ip_proto == kProtoIcmp || c.ip_proto == kProtoIcmp6 || c.ip_proto == 0) return;
   Host& h = hosts_[c.orig_h];
   const Outcome outcome = outcome_of(c);
   if (h.attempts.size() >= opt_.max_attempts_per_host || held_ >= opt_.max_attempts) {
@@ -44,7 +45,8 @@ void ScanDetector::on_connection(const Connection& c) {
     ++held_;  // the set entry
   }
   uint32_t packets = c.has_counts ? uint32_t(std::min<uint64_t>(c.orig_pkts, UINT32_MAX)) : 1;
-  h.attempts.push_back({c.ts, c.resp_h, c.resp_p, c.ip_proto, outcome, packets, c.first});
+  h.attempts.push_back({c.ts, c.resp_h, c.resp_p, c.ip_proto, outcome, probe_kind(c),
+                        probe_answer(c), packets, c.first});
   ++held_;
 }
 
@@ -75,10 +77,12 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
   };
   const auto same = [](const Finding& a, const Finding& b) {
     const std::string type = a.attributes.value("scan_type", "");
+    // A FIN scan and a UDP scan of one host are two scans, however close in time.
     return b.kind == a.kind && b.attributes.value("scan_type", "") == type &&
+           b.attributes["proto"] == a.attributes["proto"] &&
+           b.attributes.value("probe", "") == a.attributes.value("probe", "") &&
            (type == "vertical" ? b.attributes["dst"] == a.attributes["dst"]
-                               : b.attributes["proto"] == a.attributes["proto"] &&
-                                     b.attributes["port"] == a.attributes["port"]);
+                               : b.attributes["port"] == a.attributes["port"]);
   };
   std::vector<Finding> out;
   std::vector<bool> used(fs.size(), false);
@@ -102,6 +106,7 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
     std::set<std::string> networks;
     size_t attempts = 0, packets = 0, answered = 0, max_targets = 0, min_ports = SIZE_MAX,
            max_ports = 0;
+    std::map<std::string, size_t> answers;  // closed, filtered, unanswered summed over episodes
     m.evidence.clear();
     const size_t per_episode = std::max<size_t>(1, Finding::kMaxEvidence / group.size());
     for (size_t k : group) {
@@ -111,6 +116,9 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
       attempts += f.attributes["attempts"].get<size_t>();
       packets += f.attributes["packets"].get<size_t>();
       answered += f.attributes["answered"].get<size_t>();
+      for (const char* k : {"closed", "filtered", "unanswered"}) {
+        answers[k] += f.attributes.value(k, size_t(0));
+      }
       max_targets = std::max(max_targets, f.attributes["targets"].get<size_t>());
       min_ports = std::min(min_ports, f.attributes["ports"].get<size_t>());
       max_ports = std::max(max_ports, f.attributes["ports"].get<size_t>());
@@ -124,6 +132,7 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
     }
     auto& at = m.attributes;
     at["episodes"] = group.size();
+    for (const auto& [k, n] : answers) at[k] = n;
     if (at["scan_type"] == "vertical") {
       at["attempts"] = attempts;
       at["packets"] = packets;
@@ -131,10 +140,12 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
       at["ports"] = max_ports;
       at["duration_s"] = m.last_ts - m.first_ts;
       m.summary = fmt::format(
-          "{} probed {} to {} ports per episode on {} in {} episodes over {:.0f} s ({} attempts, "
-          "{} answered): a slow scan of one host; find the program sending them",
-          m.host.to_string(), min_ports, max_ports, at["dst"].get<std::string>(), group.size(),
-          m.last_ts - m.first_ts, attempts, answered);
+          "{} probed {} to {} {} ports per episode on {} in {} episodes over {:.0f} s ({} "
+          "attempts, "
+          "{} answered): a slow {} scan of one host; find the program sending them",
+          m.host.to_string(), min_ports, max_ports, at["proto"].get<std::string>(),
+          at["dst"].get<std::string>(), group.size(), m.last_ts - m.first_ts, attempts, answered,
+          scan_name(probe_kind_from_string(at.value("probe", ""))));
       m.notes.push_back(
           fmt::format("{} episodes of the same scan merged into one finding", group.size()));
       out.push_back(std::move(m));
@@ -182,17 +193,93 @@ void ScanDetector::finish(std::vector<Finding>& out) {
   }
 }
 
+namespace {
+
+// Vertical scans are counted per family: TCP ports, UDP ports, or IP protocol numbers (the
+// "ports" of an IP protocol scan), so that a TCP and a UDP scan of one host stay two scans.
+uint8_t family_of(const ScanDetector::Attempt& x) {
+  return x.proto == kProtoTcp || x.proto == kProtoUdp ? x.proto : 0;
+}
+uint16_t port_in_family(const ScanDetector::Attempt& x) {
+  return family_of(x) == 0 ? x.proto : x.port;
+}
+
+// What a group of attempts was made of and what came back.
+struct Tally {
+  std::map<ProbeKind, size_t> kinds;
+  size_t open = 0, closed = 0, filtered = 0, silent = 0;
+  void add(const ScanDetector::Attempt& x) {
+    if (x.kind != ProbeKind::none) ++kinds[x.kind];
+    open += x.answer == ProbeAnswer::open;
+    closed += x.answer == ProbeAnswer::closed;
+    filtered += x.answer == ProbeAnswer::filtered;
+    silent += x.answer == ProbeAnswer::silent;
+  }
+  // The kind most attempts were: a scan mixes in the odd answered connection or retry.
+  ProbeKind main_kind(uint8_t proto) const {
+    ProbeKind best = proto == kProtoUdp   ? ProbeKind::udp
+                     : proto == kProtoTcp ? ProbeKind::tcp
+                                          : ProbeKind::ip_protocol;
+    size_t n = 0;
+    for (const auto& [k, c] : kinds) {
+      if (c > n) best = k, n = c;
+    }
+    return best;
+  }
+  void describe(nlohmann::json& at, uint8_t proto) const {
+    at["probe"] = to_string(main_kind(proto));
+    if (kinds.size() > 1) {
+      nlohmann::json all = nlohmann::json::object();
+      for (const auto& [k, c] : kinds) all[to_string(k)] = c;
+      at["probes"] = all;
+    }
+    at["closed"] = closed;
+    at["filtered"] = filtered;
+    at["unanswered"] = silent;
+  }
+};
+
+std::string answer_text(const ScanDetector::Attempt& x) {
+  if (x.answer == ProbeAnswer::unknown) return describe(x.outcome);
+  if (x.answer == ProbeAnswer::closed) {
+    return x.proto == kProtoTcp   ? "closed: RST"
+           : x.proto == kProtoUdp ? "answered: closed, ICMP port unreachable"
+                                  : "answered: closed, ICMP protocol unreachable";
+  }
+  if (x.answer == ProbeAnswer::filtered && x.outcome != Outcome::blocked) {
+    return "filtered: ICMP unreachable";
+  }
+  return to_string(x.answer);
+}
+
+std::string probe_text(const ScanDetector::Attempt& x) {
+  if (family_of(x) == 0) {
+    return fmt::format("IP protocol {} to {} ({})", x.proto, x.dst.to_string(), answer_text(x));
+  }
+  const char* what = x.proto == kProtoUdp        ? "datagram"
+                     : x.kind == ProbeKind::tcp  ? "attempt"
+                     : x.kind == ProbeKind::none ? "connection"
+                                                 : scan_name(x.kind);
+  return fmt::format("{} {} to {}:{} ({})", transport_name(x.proto), what, x.dst.to_string(),
+                     x.port, answer_text(x));
+}
+
+}  // namespace
+
 void ScanDetector::analyse_episode(const Address& host, const std::vector<Attempt>& a, size_t begin,
                                    size_t end, std::vector<Finding>& out) const {
   // Distinct targets per (proto, port) among attempts that did not plainly succeed, and distinct
-  // ports per target.
+  // ports per target. Only TCP and UDP sweep hosts here: other IP protocols count per target.
   struct PortStats {
     std::set<Address> targets, failed, answered;
   };
   std::map<std::pair<uint8_t, uint16_t>, PortStats> by_port;
   std::map<Address, std::set<std::pair<uint8_t, uint16_t>>> by_target;
+  std::map<std::pair<Address, uint8_t>, std::set<uint16_t>> by_target_family;
   for (size_t i = begin; i < end; ++i) {
     const Attempt& x = a[i];
+    by_target_family[{x.dst, family_of(x)}].insert(port_in_family(x));
+    if (family_of(x) == 0) continue;
     auto& ps = by_port[{x.proto, x.port}];
     ps.targets.insert(x.dst);
     if (x.outcome == Outcome::answered) ps.answered.insert(x.dst);
@@ -212,6 +299,7 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
     std::set<std::string> networks;
     size_t attempts = 0, packets = 0;
     double first = 0, last = 0;
+    Tally tally;
     Finding f;
     for (size_t i = begin; i < end; ++i) {
       const Attempt& x = a[i];
@@ -220,13 +308,12 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
       last = x.ts;
       ++attempts;
       packets += x.packets;
+      tally.add(x);
       networks.insert(network_label(x.dst));
       if (x.outcome != Outcome::unknown && seen.insert(x.dst).second) {
         hits.push_back(ps.answered.contains(x.dst));
       }
-      f.cite(x.prov, fmt::format("{} {} to {}:{} ({})", transport_name(x.proto),
-                                 x.proto == kProtoTcp ? "SYN" : "datagram", x.dst.to_string(),
-                                 x.port, describe(x.outcome)));
+      f.cite(x.prov, probe_text(x));
     }
     const bool internal_targets =
         std::all_of(ps.targets.begin(), ps.targets.end(),
@@ -271,35 +358,43 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
                     {"trw", trw == TrwDecision::scanner  ? "scanner"
                             : trw == TrwDecision::benign ? "benign"
                                                          : "undecided"}};
+    tally.describe(f.attributes, pp.first);
     nlohmann::json sample = nlohmann::json::array();
     for (const auto& t : ps.targets) {
       if (sample.size() >= 20) break;
       sample.push_back(t.to_string());
     }
     f.attributes["sample_targets"] = sample;
+    const ProbeKind kind = tally.main_kind(pp.first);
     f.summary = fmt::format(
-        "{} probed {}/{} on {} {} hosts in {:.0f} s ({} attempts, {} answered); find the program "
-        "sending them",
+        "{} probed {}/{} on {} {} hosts in {:.0f} s ({}{} attempts, {} answered); find the "
+        "program sending them",
         host.to_string(), transport_name(pp.first), pp.second, ps.targets.size(),
-        internal_targets ? "internal" : "external", last - first, attempts, ps.answered.size());
+        internal_targets ? "internal" : "external", last - first, attempts,
+        kind == ProbeKind::syn || kind == ProbeKind::tcp || kind == ProbeKind::udp
+            ? ""
+            : fmt::format(" {}", scan_name(kind)),
+        ps.answered.size());
     out.push_back(std::move(f));
   }
-  // Vertical: many ports on one target.
-  for (const auto& [target, ports] : by_target) {
-    if (ports.size() < opt_.min_ports) continue;
+  // Vertical: many ports (or IP protocols) of one target.
+  for (const auto& [key, ports] : by_target_family) {
+    const auto& [target, family] = key;
+    if (ports.size() < (family == 0 ? opt_.min_protocols : opt_.min_ports)) continue;
     Finding f;
     double first = 0, last = 0;
     size_t attempts = 0, packets = 0, answered = 0;
+    Tally tally;
     for (size_t i = begin; i < end; ++i) {
       const Attempt& x = a[i];
-      if (x.dst != target) continue;
+      if (x.dst != target || family_of(x) != family) continue;
       if (attempts == 0) first = x.ts;
       last = x.ts;
       ++attempts;
       packets += x.packets;
       answered += x.outcome == Outcome::answered;
-      f.cite(x.prov, fmt::format("{} to {}:{} ({})", transport_name(x.proto), x.dst.to_string(),
-                                 x.port, describe(x.outcome)));
+      tally.add(x);
+      f.cite(x.prov, probe_text(x));
     }
     const bool internal_target = opt_.internal.contains(target);
     f.kind = internal_target ? "internal_scan" : "outbound_scan";
@@ -308,7 +403,7 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
     f.last_ts = last;
     f.severity = Severity::high;
     f.attributes = {{"scan_type", "vertical"},
-                    {"proto", transport_name(ports.begin()->first)},
+                    {"proto", family == 0 ? "ip" : transport_name(family)},
                     {"port", nullptr},
                     {"ports", ports.size()},
                     {"targets", 1},
@@ -317,8 +412,18 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
                     {"duration_s", last - first},
                     {"answered", answered},
                     {"dst", target.to_string()}};
-    f.summary = fmt::format("{} probed {} ports on {} in {:.0f} s; find the program sending them",
-                            host.to_string(), ports.size(), target.to_string(), last - first);
+    if (family == 0) f.attributes["protocols"] = ports.size();
+    tally.describe(f.attributes, family);
+    const ProbeKind kind = tally.main_kind(family);
+    f.summary = fmt::format(
+        "{}: {} scan of {} {} of {} in {:.0f} s ({} attempts: {} closed, {} open, {} filtered, "
+        "{} unanswered); find the program sending them",
+        host.to_string(), scan_name(kind), ports.size(),
+        family == 0           ? "IP protocols"
+        : family == kProtoUdp ? "UDP ports"
+                              : "TCP ports",
+        target.to_string(), last - first, attempts, tally.closed, answered, tally.filtered,
+        tally.silent);
     out.push_back(std::move(f));
   }
 }

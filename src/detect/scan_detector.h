@@ -1,6 +1,8 @@
 // outbound_scan / internal_scan: one host probing many hosts on one port (horizontal), many
 // ports on one host (vertical), or both (block). Attempts come from any source: capture-derived
-// connections (failed handshakes), firewall blocks, Zeek conn.logs.
+// connections (failed handshakes, SYN-less probes, UDP datagrams, other IP protocols),
+// firewall blocks, Zeek conn.logs. A finding names the kind of probe (detect/probe.h) and keeps
+// TCP, UDP and IP-protocol scans of one host apart.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -11,6 +13,7 @@
 #include "core/network.h"
 #include "detect/attempt.h"
 #include "detect/finding.h"
+#include "detect/probe.h"
 
 namespace callhome {
 
@@ -19,6 +22,9 @@ struct ScanOptions {
   double episode_gap = 300;  // attempts further apart than this start a new episode (s)
   size_t min_targets = 8;    // distinct hosts on one port for a horizontal scan
   size_t min_ports = 12;     // distinct ports on one host for a vertical scan
+  // Distinct IP protocols other than TCP, UDP and ICMP to one host for an IP protocol scan: a
+  // VPN or routing peer uses two or three (ESP, GRE, OSPF ...), nmap -sO all 256.
+  size_t min_protocols = 8;
   // Memory bounds on the attempts held; the rest are counted only, and findings say so.
   size_t max_attempts_per_host = 200000;
   size_t max_attempts = 4'000'000;  // all hosts together, set entries included (~250 MB)
@@ -37,6 +43,8 @@ class ScanDetector : public Detector {
     uint16_t port;
     uint8_t proto;
     Outcome outcome;
+    ProbeKind kind;
+    ProbeAnswer answer;
     uint32_t packets;
     Provenance prov;
   };

@@ -241,6 +241,10 @@ struct Cold {
   std::string history;  // the whole history once it outgrew the inline buffer
   std::string tunnel_parent;
   Scaled scaled[2];  // per TCP endpoint object (ep[0], ep[1])
+  // The first ICMP error that quoted a packet of the originator (a refused UDP or IP-protocol
+  // probe): rare enough to live here rather than in every connection.
+  bool has_icmp_error = false;
+  uint8_t icmp_error_type = 0, icmp_error_code = 0;
 };
 
 // Flags of a connection.
@@ -272,6 +276,10 @@ struct alignas(64) Conn {
   uint32_t hist_seen;    // history letters seen, one bit per letter and direction
   TimeoutKind timeout_kind;
   uint8_t hist_len;  // kHistInCold when the history moved to the cold record
+  // TCP: the OR of the flags the originator [0] and the responder [1] sent. Scans without a
+  // SYN (NULL, FIN, XMAS, Maimon) differ only here; it fills padding of the line every packet
+  // touches anyway.
+  uint8_t tcp_flags_or[2];
   double last;
   uint64_t uid_number;  // the uid is made from it when needed
   // line 1
@@ -544,6 +552,7 @@ struct ConnTracker::Impl {
     std::swap(c.orig_p, c.resp_p);
     std::swap(c.pkts[0], c.pkts[1]);
     std::swap(c.ip_bytes[0], c.ip_bytes[1]);
+    std::swap(c.tcp_flags_or[0], c.tcp_flags_or[1]);
     if (c.proto != kProtoTcp) std::swap(c.size[0], c.size[1]);  // TCP: the endpoints share it
     const uint8_t active = c.flags & (kActiveOrig | kActiveResp);
     c.flags = uint8_t((c.flags & ~(kActiveOrig | kActiveResp)) |
@@ -735,6 +744,9 @@ struct ConnTracker::Impl {
       r.orig_bytes = c.tcp_orig().size(c.tcp_resp());
       r.resp_bytes = c.tcp_resp().size(c.tcp_orig());
       r.state = tcp_conn_state(c, history(c));
+      r.has_tcp_flags = true;
+      r.orig_tcp_flags = c.tcp_flags_or[0];
+      r.resp_tcp_flags = c.tcp_flags_or[1];
     } else if (c.proto == kProtoUdp) {
       r.orig_bytes = c.size[0];
       r.resp_bytes = c.size[1];
@@ -756,7 +768,12 @@ struct ConnTracker::Impl {
     r.orig_ip_bytes = c.ip_bytes[0];
     r.resp_pkts = c.pkts[1];
     r.resp_ip_bytes = c.ip_bytes[1];
-    if (k && !k->tunnel_parent.empty()) r.tunnel_parents.push_back(k->tunnel_parent);
+    if (k) {
+      if (!k->tunnel_parent.empty()) r.tunnel_parents.push_back(k->tunnel_parent);
+      r.has_icmp_error = k->has_icmp_error;
+      r.icmp_error_type = k->icmp_error_type;
+      r.icmp_error_code = k->icmp_error_code;
+    }
     r.first = Provenance{m.first_input, m.first_ref};
     r.last = Provenance{m.last_input, c.last_ref};
     ++stats.connections;
@@ -845,6 +862,7 @@ struct ConnTracker::Impl {
       return;
     }
     const uint8_t f = p.tcp_flags;
+    c.tcp_flags_or[is_orig ? 0 : 1] |= f;
     const bool syn = f & tcp_flag::kSyn, fin = f & tcp_flag::kFin, rst = f & tcp_flag::kRst,
                ack = f & tcp_flag::kAck;
     const int len = int(p.payload_len);
@@ -1124,6 +1142,58 @@ struct ConnTracker::Impl {
     count(c, is_orig, p);
   }
 
+  // An ICMP error quotes the IP header and first transport bytes of the packet it answers. The
+  // ICMP message stays its own connection (as in Zeek); the connection of the quoted packet
+  // learns that its originator was refused, which is how UDP and IP-protocol scans are
+  // answered. Only errors run this, not the packets of ordinary traffic.
+  void link_icmp_error(const DecodedPacket& p) {
+    const bool v6 = p.ip_proto == kProtoIcmp6;
+    // IPv4 destination unreachable; IPv6 destination unreachable and "unrecognised next
+    // header" (IPv6's protocol unreachable).
+    if (v6 ? !(p.icmp_type == 1 || (p.icmp_type == 4 && p.icmp_code == 1)) : p.icmp_type != 3) {
+      return;
+    }
+    const uint8_t* q = p.payload;
+    const uint32_t n = q ? p.payload_caplen : 0;  // packets made in tests may carry no bytes
+    Address src, dst;
+    uint8_t proto;
+    uint32_t hl;
+    if (!v6) {
+      if (n < 20 || (q[0] >> 4) != 4) return;
+      hl = uint32_t(q[0] & 0x0f) * 4;
+      if (hl < 20) return;
+      proto = q[9];
+      src = Address::v4_bytes(q + 12);
+      dst = Address::v4_bytes(q + 16);
+    } else {
+      if (n < 40 || (q[0] >> 4) != 6) return;
+      hl = 40;  // extension headers are not followed: probes rarely carry them
+      proto = q[6];
+      src = Address::v6_bytes(q + 8);
+      dst = Address::v6_bytes(q + 24);
+    }
+    uint16_t sp = 0, dp = 0;
+    if (proto == kProtoTcp || proto == kProtoUdp) {
+      if (n < hl + 4) return;
+      sp = uint16_t(q[hl] << 8 | q[hl + 1]);
+      dp = uint16_t(q[hl + 2] << 8 | q[hl + 3]);
+    } else if (proto == kProtoIcmp || proto == kProtoIcmp6) {
+      return;  // errors about ICMP messages: the icmp sweep detector reads those itself
+    }
+    const uint32_t slot = table.find(tuple_hash(src, sp, dst, dp, proto), [&](uint32_t s) {
+      const Conn& x = slots[s];
+      return x.proto == proto && x.orig_h == src && x.orig_p == sp && x.resp_h == dst &&
+             x.resp_p == dp;  // only errors about the originator's packets
+    });
+    if (slot == ConnTable::kNone) return;
+    Conn& c = slots[slot];
+    Cold& k = cold(c);
+    if (k.has_icmp_error) return;
+    k.has_icmp_error = true;
+    k.icmp_error_type = p.icmp_type;
+    k.icmp_error_code = p.icmp_code;
+  }
+
   void feed(const DecodedPacket& p, double ts, Provenance prov, const std::string& tunnel_parent) {
     last_number = kNoUid;
     if (!p.transport_ok) return;
@@ -1202,6 +1272,7 @@ struct ConnTracker::Impl {
       case kProtoIcmp6:
         c.last = ts;
         process_icmp(c, is_orig, p);
+        if (one_way && !p.checksum_bad) link_icmp_error(p);
         break;
       default:
         c.last = ts;

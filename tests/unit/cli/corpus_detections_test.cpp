@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,25 @@ TEST_F(CorpusDetections, SlipsSuricataVerticalScanIsOneFindingAndAlertsImported)
   size_t alerts = 0;
   for (const auto& f : doc["findings"]) alerts += f["kind"] == "ids_alert";
   EXPECT_GT(alerts, 100u);
+}
+
+// EvilFingers' nmap captures: FIN, XMAS, NULL, UDP and IP protocol scans of 192.168.1.25 from
+// 192.168.1.10, none with a SYN. Each is a scan that names its probe; the target, which only
+// answers (RST/ACK, ICMP unreachables), scans nothing.
+TEST_F(CorpusDetections, NmapScansWithoutSynsNameTheirProbe) {
+  const fs::path dir = kCorpus / "labelled/scan-nmap-stealth-flags";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " is absent";
+  const json doc = analyze("labelled/scan-nmap-stealth-flags");
+  std::set<std::string> probes;
+  for (const auto& f : findings(doc, "192.168.1.10", "internal_scan")) {
+    if (f["attributes"]["scan_type"] != "vertical") continue;
+    EXPECT_EQ(f["attributes"]["dst"], "192.168.1.25");
+    probes.insert(f["attributes"]["probe"].get<std::string>());
+  }
+  EXPECT_EQ(probes, (std::set<std::string>{"fin", "xmas", "null", "udp", "ip_protocol"}));
+  for (const char* kind : {"outbound_scan", "internal_scan", "icmp_sweep", "beacon"}) {
+    EXPECT_TRUE(findings(doc, "192.168.1.25", kind).empty()) << kind;
+  }
 }
 
 }  // namespace
