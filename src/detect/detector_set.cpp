@@ -12,6 +12,7 @@
 #include "detect/port_fallback_detector.h"
 #include "detect/scan_detector.h"
 #include "detect/sequential_ports_detector.h"
+#include "detect/tool_signature_detector.h"
 #include "detect/vendor_contact_detector.h"
 
 namespace callhome {
@@ -44,6 +45,10 @@ DetectorSet::DetectorSet(const DetectorConfig& config) : lookup_(config.lookup) 
   off_hours.unattended = config.unattended;
   add(std::make_unique<OffHoursDetector>(off_hours));
   if (config.lookup) add(std::make_unique<VendorContactDetector>(config.internal, *config.lookup));
+  if (!config.tools.empty()) {
+    add(std::make_unique<ToolSignatureDetector>(
+        ToolSignatureOptions{config.internal, config.tools}));
+  }
 }
 
 void DetectorSet::add(std::unique_ptr<Detector> d) {
