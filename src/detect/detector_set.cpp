@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "detect/beacon_detector.h"
+#include "detect/exploit_chain_detector.h"
 #include "detect/fan_in_detector.h"
 #include "detect/flood_detector.h"
 #include "detect/icmp_sweep_detector.h"
@@ -48,6 +49,12 @@ DetectorSet::DetectorSet(const DetectorConfig& config) : lookup_(config.lookup) 
   if (!config.tools.empty()) {
     add(std::make_unique<ToolSignatureDetector>(
         ToolSignatureOptions{config.internal, config.tools}));
+  }
+  if (config.lookup) {
+    ExploitChainOptions chain;
+    chain.internal = config.internal;
+    chain.lookup = config.lookup;
+    add(std::make_unique<ExploitChainDetector>(chain));
   }
 }
 
