@@ -297,6 +297,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   DetectorConfig dconf;
   dconf.internal = site.internal();
   dconf.lookup = &enricher;
+  dconf.tools = enricher.tools().entries();
   for (const auto& p : site.proxies()) dconf.proxies.push_back({p.address, p.port});
   if (!site.idle().empty() || site.has_business_hours()) {
     dconf.unattended = [&site](double ts) { return site.unattended(ts); };

@@ -24,7 +24,10 @@ struct HttpEvent {
   uint16_t server_port = 0;  // 0 when unknown
   std::string_view method;   // GET, POST, CONNECT ...
   std::string_view url;      // as logged (absolute for proxies, path for http.log)
-  std::string_view host;     // the host name the request was for
+  // The host name the request was for. Empty for requests read from a capture: there the Host
+  // header travels as the NameEvent (http_host) of the same packet, so that consumers of both
+  // do not count one request twice.
+  std::string_view host;
   std::string_view user_agent;
   std::string_view result;     // proxy result code (TCP_MISS, TCP_DENIED ...) or empty
   std::string_view hierarchy;  // Squid hierarchy code and peer (DIRECT/host) or empty

@@ -4,6 +4,7 @@
 
 #include "detect/beacon_detector.h"
 #include "detect/dns_channel_detector.h"
+#include "detect/exploit_chain_detector.h"
 #include "detect/fan_in_detector.h"
 #include "detect/flood_detector.h"
 #include "detect/icmp_sweep_detector.h"
@@ -15,6 +16,7 @@
 #include "detect/scan_detector.h"
 #include "detect/scan_retries.h"
 #include "detect/sequential_ports_detector.h"
+#include "detect/tool_signature_detector.h"
 #include "detect/unresolved_destination_detector.h"
 #include "detect/vendor_contact_detector.h"
 
@@ -60,6 +62,16 @@ DetectorSet::DetectorSet(const DetectorConfig& config) : lookup_(config.lookup) 
   unresolved.lookup = config.lookup;
   add(std::make_unique<UnresolvedDestinationDetector>(unresolved));
   if (config.lookup) add(std::make_unique<VendorContactDetector>(config.internal, *config.lookup));
+  if (!config.tools.empty()) {
+    add(std::make_unique<ToolSignatureDetector>(
+        ToolSignatureOptions{config.internal, config.tools}));
+  }
+  if (config.lookup) {
+    ExploitChainOptions chain;
+    chain.internal = config.internal;
+    chain.lookup = config.lookup;
+    add(std::make_unique<ExploitChainDetector>(chain));
+  }
 }
 
 void DetectorSet::add(std::unique_ptr<Detector> d) {

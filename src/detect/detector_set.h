@@ -10,6 +10,7 @@
 
 #include "core/fanout_sink.h"
 #include "core/network.h"
+#include "core/tool_signature.h"
 #include "detect/finding.h"
 #include "detect/proxy_bypass_detector.h"
 
@@ -21,6 +22,7 @@ struct DetectorConfig {
   const DestinationLookup* lookup = nullptr;  // organisations, for fan-in and proxy bypass
   // The unattended window containing a time, if any (site schedule); empty: no schedule.
   std::function<std::optional<std::string>(double)> unattended;
+  std::vector<ToolSignature> tools;  // data/tools.tsv: attack tools by what they send
 };
 
 class DetectorSet : public FanOutSink {

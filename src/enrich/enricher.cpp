@@ -58,6 +58,11 @@ Enricher::Enricher(EnricherOptions options) : opt_(std::move(options)) {
   } else {
     warn("network knowledge unavailable: " + o.error());
   }
+  if (auto t = ToolKnowledge::load(dir + "/tools.tsv")) {
+    tools_ = std::move(*t);
+  } else {
+    warn("tool signatures unavailable: " + t.error());
+  }
   for (auto [path, slot] : {std::pair{&opt_.asn_mmdb, &asn_mmdb_}, {&opt_.geo_mmdb, &geo_mmdb_}}) {
     if (path->empty()) continue;
     if (auto m = MmdbLookup::open(*path)) {

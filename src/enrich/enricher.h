@@ -28,6 +28,7 @@
 #include "enrich/owner_knowledge.h"
 #include "enrich/passive_names.h"
 #include "enrich/port_knowledge.h"
+#include "enrich/tool_knowledge.h"
 
 namespace callhome {
 
@@ -35,7 +36,7 @@ namespace callhome {
 std::string default_data_dir();
 
 struct EnricherOptions {
-  std::string data_dir = default_data_dir();  // ports.tsv, domains.tsv, asns.tsv, networks.tsv
+  std::string data_dir = default_data_dir();  // the *.tsv files data/README.md describes
   std::string ipdb_dir;                       // empty: default_ipdb_dir()
   bool use_ipdb = true;                       // false: never open or compile the index
   std::string asn_mmdb, geo_mmdb;             // user MaxMind DB files, optional
@@ -82,6 +83,7 @@ class Enricher : public DestinationLookup {
   const PortKnowledge& ports() const { return ports_; }
   const DomainKnowledge& domains() const { return domains_; }
   const OwnerKnowledge& owners() const { return owners_; }
+  const ToolKnowledge& tools() const { return tools_; }
 
  private:
   void warn(const std::string& message) const;
@@ -92,6 +94,7 @@ class Enricher : public DestinationLookup {
   PortKnowledge ports_;
   DomainKnowledge domains_;
   OwnerKnowledge owners_;
+  ToolKnowledge tools_;
   std::optional<MmdbLookup> asn_mmdb_, geo_mmdb_;
   mutable std::once_flag ipdb_once_;
   mutable std::optional<IpDb> ipdb_;

@@ -88,30 +88,62 @@ std::optional<DnsMessage> parse_dns(const uint8_t* data, size_t len) {
   return m;
 }
 
-std::optional<std::string> parse_http_host(const uint8_t* data, size_t len) {
+namespace {
+
+std::string_view trim_blanks(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+// "GET /x HTTP/1.1": the method and target, or nothing when the line is not a request line.
+bool split_request_line(std::string_view line, HttpRequestHead& h) {
+  const size_t sp1 = line.find(' ');
+  const size_t sp2 = line.rfind(' ');
+  if (sp1 == std::string_view::npos || sp2 <= sp1 + 1) return false;
+  if (!line.substr(sp2 + 1).starts_with("HTTP/")) return false;
+  h.method = line.substr(0, sp1);
+  h.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  return true;
+}
+
+}  // namespace
+
+std::optional<HttpRequestHead> parse_http_request(const uint8_t* data, size_t len) {
   std::string_view s(reinterpret_cast<const char*>(data), std::min<size_t>(len, 8192));
-  static constexpr std::string_view kMethods[] = {"GET ",     "POST ",    "HEAD ",   "PUT ",
-                                                  "CONNECT ", "OPTIONS ", "DELETE ", "PATCH "};
+  // PROPFIND and TRACE too: scanners (nmap's NSE among them) send them.
+  static constexpr std::string_view kMethods[] = {"GET ",      "POST ",    "HEAD ",   "PUT ",
+                                                  "CONNECT ",  "OPTIONS ", "DELETE ", "PATCH ",
+                                                  "PROPFIND ", "TRACE "};
   if (!std::any_of(std::begin(kMethods), std::end(kMethods),
                    [&](std::string_view m) { return s.substr(0, m.size()) == m; })) {
     return std::nullopt;
   }
+  HttpRequestHead h;
   size_t pos = s.find("\r\n");
-  while (pos != std::string_view::npos && pos + 2 < s.size()) {
+  if (pos != std::string_view::npos) split_request_line(s.substr(0, pos), h);
+  bool have_host = false, have_agent = false;
+  while (pos != std::string_view::npos && pos + 2 < s.size() && !(have_host && have_agent)) {
     std::string_view line = s.substr(pos + 2);
     size_t end = line.find("\r\n");
     if (end == 0) break;  // end of headers
     line = line.substr(0, end);
-    if (iequals_prefix(line, "host:")) {
-      std::string_view v = line.substr(5);
-      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-      if (v.empty() || v.size() > 255) return std::nullopt;
-      return std::string(v);
+    if (!have_host && iequals_prefix(line, "host:")) {
+      h.host = trim_blanks(line.substr(5));
+      have_host = true;
+    } else if (!have_agent && iequals_prefix(line, "user-agent:")) {
+      h.user_agent = trim_blanks(line.substr(11));
+      have_agent = true;
     }
     pos = end == std::string_view::npos ? end : pos + 2 + end;
   }
-  return std::nullopt;
+  return h;
+}
+
+std::optional<std::string> parse_http_host(const uint8_t* data, size_t len) {
+  auto h = parse_http_request(data, len);
+  if (!h || h->host.empty() || h->host.size() > 255) return std::nullopt;
+  return std::string(h->host);
 }
 
 std::optional<std::string> parse_tls_sni(const uint8_t* d, size_t len) {
@@ -140,6 +172,44 @@ std::optional<std::string> parse_tls_sni(const uint8_t* d, size_t len) {
   }
   return std::nullopt;
 }
+
+namespace {
+
+void emit_name(const DecodedPacket& p, double ts, Provenance prov, std::string name,
+               const char* source, EventSink& sink) {
+  NameEvent e;
+  e.ts = ts;
+  e.client = p.src;
+  e.server = p.dst;
+  e.server_port = p.dst_port;
+  e.name = std::move(name);
+  e.source = source;
+  e.prov = prov;
+  sink.on_name(e);
+}
+
+void emit_http_request(const DecodedPacket& p, double ts, Provenance prov, EventSink& sink) {
+  auto h = parse_http_request(p.payload, p.payload_caplen);
+  if (!h) return;
+  if (!h->host.empty() && h->host.size() <= 255) {
+    emit_name(p, ts, prov, std::string(h->host), "http_host", sink);
+  }
+  if (h->method.empty()) return;
+  HttpEvent e;
+  e.ts = ts;
+  e.client = p.src;
+  e.server = p.dst;
+  e.server_port = p.dst_port;
+  e.method = h->method;
+  e.url = h->target;
+  // The Host already went out as the NameEvent above; repeating it here would make every
+  // consumer of both (beacons, vendor contacts, passive names) count the request twice.
+  e.user_agent = h->user_agent;
+  e.prov = prov;
+  sink.on_http(e);
+}
+
+}  // namespace
 
 void emit_payload_names(const DecodedPacket& p, double ts, Provenance prov, EventSink& sink,
                         DnsTransactions* dns) {
@@ -172,26 +242,14 @@ void emit_payload_names(const DecodedPacket& p, double ts, Provenance prov, Even
     return;
   }
   if (p.ip_proto != 6) return;
-  std::optional<std::string> name;
-  const char* source = nullptr;
   const uint8_t first = p.payload[0];
   if (first == 0x16) {
-    name = parse_tls_sni(p.payload, p.payload_caplen);
-    source = "tls_sni";
-  } else if (first >= 'C' && first <= 'P') {
-    name = parse_http_host(p.payload, p.payload_caplen);
-    source = "http_host";
+    if (auto name = parse_tls_sni(p.payload, p.payload_caplen)) {
+      emit_name(p, ts, prov, std::move(*name), "tls_sni", sink);
+    }
+  } else if (first >= 'C' && first <= 'T') {  // CONNECT .. TRACE: the methods we know
+    emit_http_request(p, ts, prov, sink);
   }
-  if (!name) return;
-  NameEvent e;
-  e.ts = ts;
-  e.client = p.src;
-  e.server = p.dst;
-  e.server_port = p.dst_port;
-  e.name = std::move(*name);
-  e.source = source;
-  e.prov = prov;
-  sink.on_name(e);
 }
 
 }  // namespace callhome

@@ -187,8 +187,8 @@ TEST(Cli, InputsSaysWhatEachFileIsAndWhatItHolds) {
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(
       r.out.find("case1-lab.pcap: pcap, 5390 bytes, 68 records, 0 rejected, 2001-05-16 "
-                 "13:58:00 to 2001-05-16 13:59:12 UTC; 48 connections, 3 DNS lookups, 1 server "
-                 "name\n"),
+                 "13:58:00 to 2001-05-16 13:59:12 UTC; 48 connections, 2 web requests, 3 DNS "
+                 "lookups, 1 server name\n"),
       std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("access.log: squid, 245 bytes, 2 records, 1 rejected, 2006-11-17 13:30:23 "

@@ -106,7 +106,7 @@ TEST(Enricher, MissingDataDirectoryIsWarningsNotFailure) {
   EnricherOptions o = f.options();
   o.data_dir = f.empty.path() + "/no-such-dir";
   Enricher e(o);
-  EXPECT_EQ(f.warnings.size(), 3u);  // ports, domains, networks
+  EXPECT_EQ(f.warnings.size(), 4u);  // ports, domains, networks, tools
   EXPECT_EQ(e.port(1214, kProtoTcp).service, "");
   EXPECT_EQ(e.domain("akamai.net"), nullptr);
   EXPECT_EQ(e.owner(A("10.0.0.1")).reserved, "private (RFC 1918)");

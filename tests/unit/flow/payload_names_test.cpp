@@ -85,5 +85,74 @@ TEST(PayloadNames, HttpHostAndTlsSni) {
   for (size_t cut = 0; cut < hello.size(); ++cut) parse_tls_sni(hello.data(), cut);  // no crash
 }
 
+TEST(PayloadNames, HttpRequestHeadFromNmapScriptingEngine) {
+  const std::string req =
+      "PROPFIND / HTTP/1.1\r\nHost: 130.211.223.103\r\nDepth: 0\r\nConnection: close\r\n"
+      "User-Agent: Mozilla/5.0 (compatible; Nmap Scripting Engine; "
+      "https://nmap.org/book/nse.html)\r\n\r\n";
+  auto h = parse_http_request(reinterpret_cast<const uint8_t*>(req.data()), req.size());
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->method, "PROPFIND");
+  EXPECT_EQ(h->target, "/");
+  EXPECT_EQ(h->host, "130.211.223.103");
+  EXPECT_EQ(h->user_agent,
+            "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)");
+  // Cut inside the request line: still a request (the Host may come later), no method/target.
+  auto cut = parse_http_request(reinterpret_cast<const uint8_t*>(req.data()), 12);
+  ASSERT_TRUE(cut);
+  EXPECT_TRUE(cut->method.empty());
+  EXPECT_TRUE(cut->target.empty());
+  for (size_t n = 0; n < req.size(); ++n) {
+    parse_http_request(reinterpret_cast<const uint8_t*>(req.data()), n);  // no crash
+  }
+  const std::string not_request = "GET_READY /x HTTP/1.1\r\n\r\n";
+  EXPECT_FALSE(
+      parse_http_request(reinterpret_cast<const uint8_t*>(not_request.data()), not_request.size()));
+}
+
+struct Collect : EventSink {
+  std::vector<std::string> http;  // "client>server:port METHOD target | agent | host"
+  std::vector<std::string> names;
+  void on_http(const HttpEvent& e) override {
+    http.push_back(e.client.to_string() + ">" + e.server.to_string() + ":" +
+                   std::to_string(e.server_port) + " " + std::string(e.method) + " " +
+                   std::string(e.url) + " | " + std::string(e.user_agent) + " | " +
+                   std::string(e.host) + " @" + std::to_string(e.prov.ref));
+  }
+  void on_name(const NameEvent& e) override { names.push_back(e.source + " " + e.name); }
+};
+
+TEST(PayloadNames, CaptureRequestBecomesAnHttpEventBesideItsHostName) {
+  const std::string req =
+      "GET /nmaplowercheck1596347380 HTTP/1.1\r\nConnection: close\r\nUser-Agent: "
+      "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)\r\n"
+      "Host: 130.211.223.103\r\n\r\n";
+  DecodedPacket p;
+  p.src = *Address::parse("10.87.1.10");
+  p.dst = *Address::parse("130.211.223.103");
+  p.ip_proto = 6;
+  p.src_port = 41000;
+  p.dst_port = 80;
+  p.transport_ok = true;
+  p.payload = reinterpret_cast<const uint8_t*>(req.data());
+  p.payload_len = p.payload_caplen = uint32_t(req.size());
+  Collect c;
+  emit_payload_names(p, 1596347380.5, Provenance{0, 17}, c);
+  ASSERT_EQ(c.http.size(), 1u);
+  // The Host goes out once, as the name; the HttpEvent leaves it empty (see events.h).
+  EXPECT_EQ(c.http[0],
+            "10.87.1.10>130.211.223.103:80 GET /nmaplowercheck1596347380 | Mozilla/5.0 "
+            "(compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html) |  @17");
+  ASSERT_EQ(c.names.size(), 1u);
+  EXPECT_EQ(c.names[0], "http_host 130.211.223.103");
+
+  // A response or a body segment is no request.
+  const std::string resp = "HTTP/1.1 200 OK\r\nServer: x\r\n\r\n";
+  p.payload = reinterpret_cast<const uint8_t*>(resp.data());
+  p.payload_len = p.payload_caplen = uint32_t(resp.size());
+  emit_payload_names(p, 1, Provenance{0, 18}, c);
+  EXPECT_EQ(c.http.size(), 1u);
+}
+
 }  // namespace
 }  // namespace callhome
