@@ -79,13 +79,14 @@ class TableParser {
     if (auto err = text(t, "name", e.name, true)) return err;
     if (auto err = number(t, "prior", e.prior, false)) return err;
     if (auto err = text(t, "prior_source", e.prior_source, true)) return err;
-    for (const char* key : {"cap", "floor"}) {
+    for (const char* key : {"cap", "floor", "likely"}) {
       std::string s;
       if (auto err = text(t, key, s, false)) return err;
       if (s.empty()) continue;
       auto v = severity_from_name(s);
       if (!v) return where(*t.get(key)) + "unknown severity '" + s + "'";
-      (std::string_view(key) == "cap" ? e.severity.cap : e.severity.floor) = v;
+      const std::string_view k = key;
+      (k == "cap" ? e.severity.cap : k == "floor" ? e.severity.floor : e.severity.likely) = v;
     }
     if (const toml::node* n = t.get("actions")) {
       const toml::array* a = n->as_array();

@@ -25,8 +25,9 @@ struct EvidenceRule {
 
 // The severity of an incident whose most likely explanation is this one.
 struct SeverityPolicy {
-  std::optional<Severity> cap;    // at most this, whatever the findings say (benign ones)
-  std::optional<Severity> floor;  // at least this, once the explanation is confident enough
+  std::optional<Severity> cap;     // at most this, whatever the findings say (benign ones)
+  std::optional<Severity> floor;   // at least this, once the explanation is confident enough
+  std::optional<Severity> likely;  // at least this while it is the most likely, not yet confident
 };
 
 struct Explanation {

@@ -217,6 +217,24 @@ struct ProfileBuilder {
                 {text(a, "dst")});
   }
 
+  // Long sessions and direct-to-address visits: their detectors already weigh the port, the
+  // owner and whether a name was ever seen, and say "low" where those explain the traffic (a
+  // long 443 session to a named platform). Only what they rate medium or above is a fact here.
+  void channel(const Finding& f) {
+    const auto& a = f.attributes;
+    destinations_of(a);
+    if (f.severity < Severity::medium) return;
+    const std::string dst = text(a, "dst");
+    const auto port = ports_of(a);
+    const std::string target = port.empty() ? dst : fmt::format("{}:{}", dst, port.front());
+    if (f.kind == "unresolved_destination") {
+      p.facts.set(Fact::unresolved_destination, what_was_seen(f), {target});
+      return;
+    }
+    if (a.value("long_lived", false)) p.facts.set(Fact::long_session, what_was_seen(f), {target});
+    if (a.value("bulk_upload", false)) p.facts.set(Fact::bulk_upload, what_was_seen(f), {target});
+  }
+
   void add(const Finding& f) {
     const auto& a = f.attributes;
     const std::string& k = f.kind;
@@ -252,17 +270,8 @@ struct ProfileBuilder {
       p.facts.set(Fact::dns_tunnel, what_was_seen(f), {text(a, "domain")});
     } else if (k == "dga") {
       p.facts.set(Fact::dga, what_was_seen(f));
-    } else if (k == "long_session") {
-      const auto dests = destinations_of(a);
-      const std::string target = text(a, "dst") + ":" + std::to_string(int(number(a, "dst_port")));
-      if (std::any_of(dests.begin(), dests.end(), identified_service)) return;
-      p.facts.set(Fact::long_session, what_was_seen(f), {target});
-      if (number(a, "orig_bytes") >= 5e6 && number(a, "upload_ratio") >= 5) {
-        p.facts.set(Fact::bulk_upload, what_was_seen(f), {target});
-      }
-    } else if (k == "unresolved_destination") {
-      destinations_of(a);
-      p.facts.set(Fact::unresolved_destination, what_was_seen(f), {text(a, "dst")});
+    } else if (k == "long_session" || k == "unresolved_destination") {
+      channel(f);
     } else if (k == "tool_signature") {
       p.facts.set(Fact::tool_signature, what_was_seen(f));
     } else if (k == "exploit_chain") {

@@ -32,13 +32,14 @@ struct Weighed {
 Weighed weigh(const Explanation& e, const HostFacts& facts) {
   Weighed w{&e, e.prior, {}, {}};
   w.h.name = e.name;
+  std::set<std::string> told;  // details already quoted: several facts often rest on one finding
   for (const EvidenceRule& r : e.evidence) {
     const bool holds = facts.holds(r.fact);
     if (holds == r.absent) continue;
     w.score += r.weight;
     const FactValue& v = facts.at(r.fact);
     std::string why = r.reason;
-    if (holds && !v.detail.empty()) why += " (" + v.detail + ")";
+    if (holds && !v.detail.empty() && told.insert(v.detail).second) why += " (" + v.detail + ")";
     (r.weight >= 0 ? w.h.evidence_for : w.h.evidence_against).push_back(std::move(why));
     if (holds && r.weight > 0) {
       for (const auto& t : v.targets) {
@@ -71,14 +72,15 @@ std::string render(const std::string& tmpl, const std::string& host,
 }
 
 // The one place an incident's severity is decided: the strongest finding, held down by a benign
-// explanation, raised by a malicious one only once the verdict is confident.
+// explanation, raised by a malicious one to its floor once the verdict is confident, and to its
+// "likely" level before that.
 Severity decide_severity(const Explanation& top, double confidence, Severity strongest,
                          const ExplanationTable& table) {
   Severity s = strongest;
   if (top.severity.cap && s > *top.severity.cap) s = *top.severity.cap;
-  if (top.severity.floor && confidence >= table.floor_confidence && s < *top.severity.floor) {
-    s = *top.severity.floor;
-  }
+  const bool confident = confidence >= table.floor_confidence;
+  const auto& floor = confident ? top.severity.floor : top.severity.likely;
+  if (floor && s < *floor) s = *floor;
   return s;
 }
 
