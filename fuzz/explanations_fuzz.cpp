@@ -1,0 +1,41 @@
+// Fuzzes the explanations table reader (TOML via toml++, fact names, severities, action
+// templates) and, for tables that load, weighs a few hand-made hosts with them: a table that
+// loads must never make the investigation misbehave.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "investigate/explanations.h"
+#include "investigate/investigator.h"
+
+namespace {
+
+callhome::Finding finding(const char* kind, const char* host, nlohmann::json attrs) {
+  callhome::Finding f;
+  f.id = "F1";
+  f.kind = kind;
+  f.host = *callhome::Address::parse(host);
+  f.severity = callhome::Severity::medium;
+  f.attributes = std::move(attrs);
+  f.summary = kind;
+  return f;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto table = callhome::ExplanationTable::parse(text, "fuzz.toml");
+  if (!table) return 0;
+  callhome::NoDestinationLookup lookup;
+  callhome::InvestigationContext ctx(lookup);
+  ctx.explanations = &*table;
+  ctx.proxy = "10.0.0.2:3128";
+  const std::vector<callhome::Finding> findings = {
+      finding("beacon", "10.0.0.5", {{"dst", "198.51.100.7"}, {"score", 0.95}, {"ports", {4444}}}),
+      finding("outbound_scan", "10.0.0.6", {{"scan_type", "vertical"}, {"ports", 100}}),
+      finding("dns_tunnel", "10.0.0.7", {{"domain", "example.com"}})};
+  volatile size_t n = callhome::investigate(findings, ctx).size();
+  (void)n;
+  return 0;
+}
