@@ -51,12 +51,13 @@ void FanInDetector::finish(std::vector<Finding>& out) {
         total += m.attempts;
       }
     }
-    const std::string unknown =
-        unrecorded == 0       ? ""
-        : unrecorded == total ? " (outcome unknown: the log records no verdict)"
-                              : fmt::format(" (outcome unknown for {} of {} attempts: no verdict "
-                                            "recorded for them)",
-                                            unrecorded, total);
+    const std::string unknown = unrecorded == 0 ? ""
+                                : unrecorded == total
+                                    ? " (outcome unknown: the log records no verdict)"
+                                    : fmt::format(
+                                          " (outcome unknown for {} of {} attempts: no verdict "
+                                          "recorded for them)",
+                                          unrecorded, total);
     if (host_list.size() < opt_.min_hosts) continue;
     std::vector<std::string> dsts;
     for (const auto& d : g.destinations) {
@@ -71,9 +72,12 @@ void FanInDetector::finish(std::vector<Finding>& out) {
       f.last_ts = m.last;
       f.severity = Severity::low;
       f.evidence = m.samples;
-      f.attributes = {{"org", key.first},          {"port", key.second},
-                      {"hosts", host_list.size()}, {"host_list", host_list},
-                      {"attempts", m.attempts},    {"sample_targets", dsts},
+      f.attributes = {{"org", key.first},
+                      {"port", key.second},
+                      {"hosts", host_list.size()},
+                      {"host_list", host_list},
+                      {"attempts", m.attempts},
+                      {"sample_targets", dsts},
                       {"outcome_unknown", m.unrecorded}};
       // Without verdicts in the log the hosts are seen trying, not failing: say which.
       f.summary = fmt::format(

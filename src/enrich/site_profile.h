@@ -7,9 +7,9 @@
 // [inputs] blocked names the inputs that list blocked connections (a firewall export of its
 // denies with no verdict column): every record read from them counts as blocked.
 //
-// Unknown keys inside [network], [proxy], [schedule] and [inputs] are errors (a typo such as "adress"
-// would silently switch a detector off). An unknown top-level table is an error when it looks
-// like a misspelt known table ([netwrok]) and otherwise a warning, so that other parts of
+// Unknown keys inside [network], [proxy], [schedule] and [inputs] are errors (a typo such as
+// "adress" would silently switch a detector off). An unknown top-level table is an error when it
+// looks like a misspelt known table ([netwrok]) and otherwise a warning, so that other parts of
 // callhome can add their own tables.
 #pragma once
 

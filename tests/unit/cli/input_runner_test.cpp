@@ -44,7 +44,6 @@ TEST(ExpandInputs, FilesNamedOnTheCommandLineKeepTheirOrder) {
   EXPECT_NE(errors[0].find("/nonexistent/x.log: "), std::string::npos);
 }
 
-
 struct Connections : EventSink {
   std::vector<Connection> conns;
   void on_connection(const Connection& c) override { conns.push_back(c); }
@@ -87,8 +86,8 @@ TEST(RunInput, DeclaredBlockedListMakesEveryRecordBlocked) {
     EXPECT_NE(report.problems[0].what.find("--blocked-list " + pattern), std::string::npos);
   }
   // Patterns that name something else leave the input alone.
-  for (const std::string& pattern : {std::string("*.txt"), std::string("other/denies.csv"),
-                                     tmp.path() + "/elsewhere"}) {
+  for (const std::string& pattern :
+       {std::string("*.txt"), std::string("other/denies.csv"), tmp.path() + "/elsewhere"}) {
     EXPECT_FALSE(declared_blocked(path, {{pattern, "x"}})) << pattern;
   }
 }
