@@ -38,6 +38,9 @@ struct CommonArgs {
   std::string format;
   bool verify_checksums = false;
   int year = 0;
+  std::vector<std::string> blocked_paths;  // --blocked-list
+  // The site profile's [inputs] blocked (analyze).
+  std::vector<BlockedListPattern> blocked_lists;
   // Set by analyze from the site profile; conn uses the defaults.
   NetworkSet internal = NetworkSet::private_ranges();
   const absl::TimeZone* tz = nullptr;
@@ -54,6 +57,14 @@ void add_common(CLI::App* cmd, CommonArgs& args) {
                 "drop packets with bad checksums as Zeek does by default (history C/c)");
   cmd->add_option("--year", args.year, "year for syslog timestamps, which carry none")
       ->check(CLI::Range(1970, 2200));
+  // One path or glob per occurrence, so that it never swallows the INPUT arguments after it.
+  // One path or glob per occurrence, so that it never swallows the INPUT arguments after it.
+  cmd->add_option("--blocked-list", args.blocked_paths,
+                  "the input at PATH (a file, a directory, or a glob such as 'fw/*.csv') lists "
+                  "blocked connections: every record read from it counts as blocked, as a "
+                  "firewall export of its denies with no verdict column needs; repeatable")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
 }
 
 void print_problems(const InputReport& r) {
@@ -98,6 +109,10 @@ int read_all(const CommonArgs& args, const InputFiles& in, size_t missing, Event
   RunOptions options;
   options.verify_checksums = args.verify_checksums;
   options.forced_format = args.format;
+  options.blocked_lists = args.blocked_lists;
+  for (const auto& p : args.blocked_paths) {
+    options.blocked_lists.push_back({p, "--blocked-list " + p});
+  }
   options.year = args.year;
   options.local_nets = args.internal;
   options.tz = args.tz;
@@ -284,6 +299,9 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   }
   args.internal = site.internal();
   args.tz = &site.tz();
+  for (const auto& p : site.blocked_inputs()) {
+    args.blocked_lists.push_back({p, site.source() + " [inputs] blocked = \"" + p + "\""});
+  }
 
   // What the run accumulates (every pair, name and sample seen) is handed to the end of the
   // process rather than freed: freeing it node by node cost a seventh of a log-heavy run.

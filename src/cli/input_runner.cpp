@@ -1,6 +1,8 @@
 #include "cli/input_runner.h"
 
+#include <fnmatch.h>
 #include <sys/stat.h>
+
 #include <algorithm>
 
 #include <ctime>
@@ -22,6 +24,25 @@ namespace callhome {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Passes every event on, with each connection's action set to blocked: the analyst declared
+// that this input lists blocked connections, which its records cannot say themselves.
+class DeclaredBlockedSink : public EventSink {
+ public:
+  explicit DeclaredBlockedSink(EventSink& next) : next_(next) {}
+  void on_connection(const Connection& c) override {
+    Connection b = c;
+    b.action = Action::blocked;
+    next_.on_connection(b);
+  }
+  void on_http(const HttpEvent& e) override { next_.on_http(e); }
+  void on_dns(const DnsEvent& e) override { next_.on_dns(e); }
+  void on_name(const NameEvent& e) override { next_.on_name(e); }
+  void on_alert(const AlertEvent& e) override { next_.on_alert(e); }
+
+ private:
+  EventSink& next_;
+};
 
 // Where a file sits in a rotated set, so that a directory is read oldest first (logrotate's
 // "access.log.2.gz, access.log.1, access.log"; its dateext "kern.log-20061117"; Windows'
@@ -193,9 +214,39 @@ uint64_t read_capture(ByteSource& src, uint32_t index, const RunOptions& options
 
 }  // namespace
 
+bool declared_blocked(const std::string& path, const std::vector<BlockedListPattern>& patterns,
+                      std::string* origin) {
+  const std::string name = fs::path(path).filename().string();
+  for (const auto& p : patterns) {
+    bool hit = ::fnmatch(p.pattern.c_str(), path.c_str(), 0) == 0 ||
+               (p.pattern.find('/') == std::string::npos &&
+                ::fnmatch(p.pattern.c_str(), name.c_str(), 0) == 0);
+    // The same file or directory however it is spelt ("./fw.csv", an absolute path).
+    std::error_code ec;
+    for (fs::path at = fs::path(path); !hit && !at.empty(); at = at.parent_path()) {
+      hit = fs::equivalent(p.pattern, at, ec);
+      if (at == at.parent_path()) break;
+    }
+    if (hit) {
+      if (origin) *origin = p.origin;
+      return true;
+    }
+  }
+  return false;
+}
+
 InputResult run_input(const std::string& path, uint32_t index, const RunOptions& options,
-                      EventSink& sink, InputReport& report) {
+                      EventSink& events, InputReport& report) {
   report.path = path;
+  std::string declared_by;
+  DeclaredBlockedSink blocked_sink(events);
+  const bool blocked = declared_blocked(path, options.blocked_lists, &declared_by);
+  EventSink& sink = blocked ? static_cast<EventSink&>(blocked_sink) : events;
+  if (blocked) {
+    report.note(0, 0,
+                "every record read as blocked: declared a list of blocked connections (" +
+                    declared_by + ")");
+  }
   std::string error;
   ByteSource::Options bopt;
   bopt.hash = options.hash;

@@ -15,12 +15,28 @@
 
 namespace callhome {
 
+// An input the analyst declared a list of blocked connections (a firewall export of its denies
+// that has no verdict column), by path or glob.
+struct BlockedListPattern {
+  std::string pattern;  // a path, a directory, or a glob ("fw/*.csv", "denied-*.txt")
+  std::string origin;   // who declared it, for the input's note: "--blocked-list", "site.toml"
+};
+
+// True when `path` is declared by one of `patterns`: the same file or a file under the same
+// directory, a glob matching the path as read (the command-line argument, or it joined with
+// the names found under it), or a pattern without '/' matching the file name alone.
+// Sets `origin` to the declaring pattern's origin.
+bool declared_blocked(const std::string& path, const std::vector<BlockedListPattern>& patterns,
+                      std::string* origin = nullptr);
+
 struct RunOptions {
   bool verify_checksums = false;
   NetworkSet local_nets = NetworkSet::private_ranges();
   const absl::TimeZone* tz = nullptr;
   int year = 0;
   std::string forced_format;  // --format; empty = detect
+  // Inputs whose every record counts as blocked (--blocked-list, [inputs] blocked).
+  std::vector<BlockedListPattern> blocked_lists;
   bool hash = true;
   // With no year: leave inputs whose timestamps carry none (syslog) unread, so the caller can
   // read them once the other inputs have told the year.

@@ -17,6 +17,12 @@ Outcome outcome_of(const Connection& c) {
   return c.resp_pkts > 0 ? Outcome::answered : Outcome::failed;
 }
 
+bool outcome_unrecorded(const Connection& c) {
+  return c.action == Action::unknown && c.state == ConnState::none && !c.has_counts &&
+         !c.has_bytes && !c.has_duration && c.history.empty() && c.service.empty() &&
+         !c.has_tcp_flags && !c.has_icmp_error;
+}
+
 const char* describe(Outcome o) {
   switch (o) {
     case Outcome::failed:

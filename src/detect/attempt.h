@@ -17,6 +17,17 @@ inline bool unsuccessful(Outcome o) {
   return o == Outcome::failed || o == Outcome::blocked;
 }
 
+// True for a record that says nothing of how the attempt ended: a firewall export with no
+// verdict column (Case 2's own table) gives addresses, ports and times only. The patterns that
+// do not depend on the outcome (serial source ports, many hosts to one organisation) still
+// hold on such records, as long as the findings say the outcome is unknown. Anything that
+// carries a handshake, counts, sizes or a service is not such a record: it tells the outcome.
+bool outcome_unrecorded(const Connection& c);
+// An attempt the outcome-independent detectors count: failed, blocked, or of unrecorded outcome.
+inline bool unsuccessful_or_unrecorded(const Connection& c) {
+  return unsuccessful(outcome_of(c)) || outcome_unrecorded(c);
+}
+
 // Ports clients legitimately try against many servers (web, DNS, mail, time, proxies): bursts
 // to them are weaker evidence of probing than bursts to unusual ports.
 bool is_common_client_port(uint16_t port);

@@ -25,11 +25,12 @@ std::string FanInDetector::group_of(const Address& dst) {
 
 void FanInDetector::on_connection(const Connection& c) {
   if (!opt_.internal.contains(c.orig_h) || opt_.internal.contains(c.resp_h)) return;
-  if (opt_.unsuccessful_only && !unsuccessful(outcome_of(c))) return;
+  if (opt_.unsuccessful_only && !unsuccessful_or_unrecorded(c)) return;
   Group& g = groups_[{group_of(c.resp_h), c.resp_p}];
   if (g.hosts.size() >= 10000 && !g.hosts.contains(c.orig_h)) return;
   Member& m = g.hosts[c.orig_h];
   if (m.attempts++ == 0 || c.ts < m.first) m.first = c.ts;
+  m.unrecorded += opt_.unsuccessful_only && outcome_unrecorded(c);
   m.last = std::max(m.last, c.ts);
   if (g.destinations.size() < 1000) g.destinations.insert(c.resp_h);
   if (m.samples.size() < kSamplesPerHost) {
@@ -42,9 +43,21 @@ void FanInDetector::on_connection(const Connection& c) {
 void FanInDetector::finish(std::vector<Finding>& out) {
   for (const auto& [key, g] : groups_) {
     std::vector<std::string> host_list;
+    uint64_t unrecorded = 0, total = 0;
     for (const auto& [h, m] : g.hosts) {
-      if (m.attempts >= opt_.min_attempts_per_host) host_list.push_back(h.to_string());
+      if (m.attempts >= opt_.min_attempts_per_host) {
+        host_list.push_back(h.to_string());
+        unrecorded += m.unrecorded;
+        total += m.attempts;
+      }
     }
+    const std::string unknown = unrecorded == 0 ? ""
+                                : unrecorded == total
+                                    ? " (outcome unknown: the log records no verdict)"
+                                    : fmt::format(
+                                          " (outcome unknown for {} of {} attempts: no verdict "
+                                          "recorded for them)",
+                                          unrecorded, total);
     if (host_list.size() < opt_.min_hosts) continue;
     std::vector<std::string> dsts;
     for (const auto& d : g.destinations) {
@@ -59,13 +72,19 @@ void FanInDetector::finish(std::vector<Finding>& out) {
       f.last_ts = m.last;
       f.severity = Severity::low;
       f.evidence = m.samples;
-      f.attributes = {{"org", key.first},          {"port", key.second},
-                      {"hosts", host_list.size()}, {"host_list", host_list},
-                      {"attempts", m.attempts},    {"sample_targets", dsts}};
+      f.attributes = {{"org", key.first},
+                      {"port", key.second},
+                      {"hosts", host_list.size()},
+                      {"host_list", host_list},
+                      {"attempts", m.attempts},
+                      {"sample_targets", dsts},
+                      {"outcome_unknown", m.unrecorded}};
+      // Without verdicts in the log the hosts are seen trying, not failing: say which.
       f.summary = fmt::format(
-          "{} internal hosts, {} among them, fail to reach {} on port {}: look for the software "
-          "they share",
-          host_list.size(), h.to_string(), key.first, key.second);
+          "{} internal hosts, {} among them, {} {} on port {}{}: look for the software they "
+          "share",
+          host_list.size(), h.to_string(), unrecorded == 0 ? "fail to reach" : "try to reach",
+          key.first, key.second, unknown);
       f.notes.push_back(
           "site-wide pattern: the same behaviour on many hosts points at shared "
           "software, not at one compromised machine");

@@ -30,6 +30,7 @@ class FanInDetector : public Detector {
  private:
   struct Member {
     uint64_t attempts = 0;
+    uint64_t unrecorded = 0;  // attempts whose outcome the evidence does not record
     double first = 0, last = 0;
     std::vector<EvidenceRef> samples;  // this host's first few attempts
   };

@@ -11,10 +11,10 @@ namespace callhome {
 
 void SequentialPortsDetector::on_connection(const Connection& c) {
   if (c.ip_proto != kProtoTcp || !internal_.contains(c.orig_h)) return;
-  if (!unsuccessful(outcome_of(c))) return;
+  if (!unsuccessful_or_unrecorded(c)) return;
   auto& v = hosts_[c.orig_h];
   if (v.size() < kMaxPerHost && held_ < kMaxAttempts) {
-    v.push_back({c.ts, c.orig_p, c.resp_p, c.resp_h, c.first});
+    v.push_back({c.ts, c.orig_p, c.resp_p, c.resp_h, c.first, outcome_unrecorded(c)});
     ++held_;
   }
 }
@@ -49,7 +49,7 @@ void SequentialPortsDetector::finish(std::vector<Finding>& out) {
     f.kind = "sequential_source_ports";
     f.host = host;
     f.severity = Severity::low;
-    size_t attempts = 0, max_run = 0;
+    size_t attempts = 0, max_run = 0, unrecorded = 0;
     std::set<Address> dsts;
     std::set<uint16_t> dports;
     f.first_ts = v[runs.front().first].ts;
@@ -64,6 +64,7 @@ void SequentialPortsDetector::finish(std::vector<Finding>& out) {
                           {"start_ts", v[a].ts},
                           {"end_ts", v[b].ts}});
       for (size_t i = a; i <= b; ++i) {
+        unrecorded += v[i].unrecorded;
         dsts.insert(v[i].dst);
         dports.insert(v[i].dport);
         f.cite(v[i].prov, fmt::format("source port {} to {}:{}", v[i].sport, v[i].dst.to_string(),
@@ -76,11 +77,20 @@ void SequentialPortsDetector::finish(std::vector<Finding>& out) {
                     {"max_run", max_run},
                     {"runs", run_list},
                     {"destinations", dsts.size()},
-                    {"dst_ports", std::vector<uint16_t>(dports.begin(), dports.end())}};
+                    {"dst_ports", std::vector<uint16_t>(dports.begin(), dports.end())},
+                    {"outcome_unknown", unrecorded}};
+    // A log without verdicts shows the serial attempts but not that they failed: say so
+    // rather than call them failed.
+    const std::string what =
+        unrecorded == 0 ? "failed attempts"
+        : unrecorded == attempts
+            ? "attempts of unknown outcome (the log records no verdict)"
+            : fmt::format("attempts ({} of unknown outcome, the rest failed or blocked)",
+                          unrecorded);
     f.summary = fmt::format(
-        "{} made {} failed attempts in {} run(s) of consecutive source ports (longest {}) to {} "
-        "address(es) on port {}: one program retrying; find it with a per-process firewall log",
-        host.to_string(), attempts, runs.size(), max_run, dsts.size(), ports);
+        "{} made {} {} in {} run(s) of consecutive source ports (longest {}) to {} address(es) "
+        "on port {}: one program retrying; find it with a per-process firewall log",
+        host.to_string(), attempts, what, runs.size(), max_run, dsts.size(), ports);
     f.notes.push_back("explains how, not whether it is harmful: severity low on its own");
     out.push_back(std::move(f));
   }

@@ -28,6 +28,7 @@ class SequentialPortsDetector : public Detector {
     uint16_t sport, dport;
     Address dst;
     Provenance prov;
+    bool unrecorded;  // the evidence says nothing of the outcome (no verdict column)
   };
   static constexpr size_t kMaxPerHost = 100000;
   static constexpr size_t kMaxAttempts = 4000000;  // all hosts together

@@ -16,7 +16,7 @@
 namespace callhome {
 namespace {
 
-constexpr std::array<std::string_view, 3> kTables = {"network", "proxy", "schedule"};
+constexpr std::array<std::string_view, 4> kTables = {"network", "proxy", "schedule", "inputs"};
 
 struct KnownKeys {
   std::string_view table;
@@ -27,6 +27,7 @@ const std::vector<KnownKeys>& known_keys() {
       {"network", {"internal", "timezone"}},
       {"proxy", {"address", "addresses"}},
       {"schedule", {"business", "idle"}},
+      {"inputs", {"blocked"}},
   };
   return k;
 }
@@ -161,6 +162,7 @@ class SiteProfileParser {
     if (auto e = network(root["network"].as_table())) return e;
     if (auto e = proxy(root["proxy"].as_table())) return e;
     if (auto e = schedule(root["schedule"].as_table())) return e;
+    if (auto e = inputs(root["inputs"].as_table())) return e;
     return std::nullopt;
   }
 
@@ -264,6 +266,25 @@ class SiteProfileParser {
         if (!w) return at(*node, "[schedule] " + std::string(key) + ": " + w.error());
         dest->push_back(std::move(*w));
       }
+    }
+    return std::nullopt;
+  }
+
+  // A firewall export of its denies often has no verdict column; the analyst knows what it
+  // lists, and says so here by path or glob.
+  std::optional<std::string> inputs(const toml::table* t) {
+    if (!t) return std::nullopt;
+    const toml::node* n = t->get("blocked");
+    if (!n) return std::nullopt;
+    std::vector<std::pair<std::string, const toml::node*>> items;
+    if (auto e = strings(*n, "[inputs] blocked", items)) return e;
+    for (const auto& [text, node] : items) {
+      if (text.empty() || text.find('\0') != std::string::npos) {
+        return at(*node,
+                  "[inputs] blocked entries must be non-empty paths or globs, e.g. "
+                  "\"firewall-denies.csv\" or \"fw/*.txt\"");
+      }
+      out_.blocked_inputs_.push_back(text);
     }
     return std::nullopt;
   }

@@ -4,9 +4,12 @@
 // traffic although there is a proxy". Both need this file to be read exactly right, so every
 // mistake in it is an error that names FILE:LINE:COL, never a silent default.
 //
-// Unknown keys inside [network], [proxy] and [schedule] are errors (a typo such as "adress"
-// would silently switch a detector off). An unknown top-level table is an error when it looks
-// like a misspelt known table ([netwrok]) and otherwise a warning, so that other parts of
+// [inputs] blocked names the inputs that list blocked connections (a firewall export of its
+// denies with no verdict column): every record read from them counts as blocked.
+//
+// Unknown keys inside [network], [proxy], [schedule] and [inputs] are errors (a typo such as
+// "adress" would silently switch a detector off). An unknown top-level table is an error when it
+// looks like a misspelt known table ([netwrok]) and otherwise a warning, so that other parts of
 // callhome can add their own tables.
 #pragma once
 
@@ -52,6 +55,9 @@ class SiteProfile {
   // `port` 0 asks about the address alone (a log line that names no port).
   bool is_proxy(const Address& a, uint16_t port) const;
 
+  // Paths or globs from [inputs] blocked, as written (matched by cli/input_runner).
+  const std::vector<std::string>& blocked_inputs() const { return blocked_inputs_; }
+
   const std::vector<ScheduleWindow>& business() const { return business_; }
   const std::vector<ScheduleWindow>& idle() const { return idle_; }
   // False when no business schedule is configured: ask has_business_hours() first.
@@ -80,6 +86,7 @@ class SiteProfile {
   std::string tz_name_ = "UTC";
   std::vector<ProxyAddress> proxies_;
   std::vector<ScheduleWindow> business_, idle_;
+  std::vector<std::string> blocked_inputs_;
 };
 
 // Converts fractional UNIX seconds to absl::Time, clamping absurd values (logs can hold

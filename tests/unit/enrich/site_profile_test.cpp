@@ -54,6 +54,27 @@ TEST(SiteProfile, DefaultsAreTheSpecs) {
   EXPECT_EQ(p.local_time_string(990049564.625), "2001-05-16 21:46:04 UTC");
 }
 
+// [inputs] blocked declares the inputs that list blocked connections; mistakes in it name
+// FILE:LINE:COL like every other key.
+TEST(SiteProfile, InputsBlockedListsPathsAndGlobs) {
+  const SiteProfile p = parse_ok("[inputs]\nblocked = [\"fw/denies.csv\", \"*.blocked.txt\"]\n");
+  EXPECT_EQ(p.blocked_inputs(), (std::vector<std::string>{"fw/denies.csv", "*.blocked.txt"}));
+  EXPECT_TRUE(p.warnings().empty());
+  EXPECT_EQ(parse_ok("[inputs]\nblocked = \"denies.csv\"\n").blocked_inputs(),
+            (std::vector<std::string>{"denies.csv"}));
+  EXPECT_EQ(parse_error("[inputs]\nblocked = [\"a.csv\", 7]\n"),
+            "site.toml:2:22: [inputs] blocked entries must be strings, not an integer");
+  EXPECT_EQ(parse_error("[inputs]\nblocked = true\n"),
+            "site.toml:2:11: [inputs] blocked must be a string or an array of strings, not a "
+            "boolean");
+  EXPECT_EQ(parse_error("[inputs]\nblocked = [\"\"]\n").substr(0, 13), "site.toml:2:12");
+  EXPECT_EQ(parse_error("[inputs]\nblokced = [\"a.csv\"]\n"),
+            "site.toml:2:1: unknown key 'blokced' in [inputs] (did you mean 'blocked'?); known "
+            "keys: blocked");
+  EXPECT_EQ(parse_error("blocked = [\"a.csv\"]\n"),
+            "site.toml:1:1: 'blocked' belongs in the [inputs] table");
+}
+
 TEST(SiteProfile, SpecExample) {
   auto p = parse_ok(R"(
 [network]

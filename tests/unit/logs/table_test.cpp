@@ -67,6 +67,31 @@ TEST(Table, TitleGivesTheVerdictOnlyWhenItNamesOne) {
   EXPECT_EQ(allowed.conns[3].action, Action::allowed);
 }
 
+// Case 2's own columns with no verdict and no title that names one: the records come through
+// saying nothing of the outcome (no action, no handshake, no counts), which is what lets the
+// detectors tell them from failed attempts and say "outcome unknown".
+TEST(Table, VerdictlessExportLeavesTheOutcomeUnknown) {
+  const absl::TimeZone chicago = fwtest::chicago();
+  const std::string csv =
+      "Date,Time,Protocol,Source IP,Source Port,Destination IP,Destination Port\n"
+      "17-Nov-06,13:12:18,TCP,192.168.0.13,2480,72.246.53.83,80 (HTTP)\n"
+      "17-Nov-06,13:12:19,TCP,192.168.0.13,2481,72.246.53.90,80 (HTTP)\n";
+  auto r = run(read_table, csv, fwtest::context(0, &chicago, 5));
+  ASSERT_EQ(r.conns.size(), 2u);
+  EXPECT_EQ(r.report.rejected, 0u);
+  EXPECT_TRUE(r.report.problems.empty());  // no "read as blocked" note: nothing says so
+  for (const Connection& c : r.conns) {
+    EXPECT_EQ(c.action, Action::unknown);
+    EXPECT_EQ(c.state, ConnState::none);
+    EXPECT_FALSE(c.has_counts);
+    EXPECT_FALSE(c.has_bytes);
+    EXPECT_FALSE(c.has_duration);
+    EXPECT_TRUE(c.history.empty());
+  }
+  EXPECT_EQ(r.conns[1].orig_p, 2481);
+  EXPECT_EQ(r.conns[1].ts, utc(2006, 11, 17, 19, 12, 19));
+}
+
 TEST(Table, CsvQuotingActionsAndHostPortCells) {
   const std::string text =
       "\xEF\xBB\xBF\"Time Stamp\",Src,\"Dst\",Proto,Action,Comment\r\n"
