@@ -63,11 +63,11 @@ TEST(SiteProfile, InputsBlockedListsPathsAndGlobs) {
   EXPECT_EQ(parse_ok("[inputs]\nblocked = \"denies.csv\"\n").blocked_inputs(),
             (std::vector<std::string>{"denies.csv"}));
   EXPECT_EQ(parse_error("[inputs]\nblocked = [\"a.csv\", 7]\n"),
-            "site.toml:2:22: [inputs] blocked entries must be strings, not an integer");
+            "site.toml:2:21: [inputs] blocked entries must be strings, not an integer");
   EXPECT_EQ(parse_error("[inputs]\nblocked = true\n"),
             "site.toml:2:11: [inputs] blocked must be a string or an array of strings, not a "
             "boolean");
-  EXPECT_EQ(parse_error("[inputs]\nblocked = [\"\"]\n").substr(0, 13), "site.toml:2:12");
+  EXPECT_EQ(parse_error("[inputs]\nblocked = [\"\"]\n").substr(0, 14), "site.toml:2:12");
   EXPECT_EQ(parse_error("[inputs]\nblokced = [\"a.csv\"]\n"),
             "site.toml:2:1: unknown key 'blokced' in [inputs] (did you mean 'blocked'?); known "
             "keys: blocked");
