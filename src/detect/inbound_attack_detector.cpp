@@ -102,9 +102,12 @@ void InboundAttackDetector::finish(std::vector<Finding>& out) {
       sessions += a.sessions;
     }
     if (ranked.empty()) continue;  // every attacker over the bounds: nothing to name
-    // Who learnt the most first: answered ports, then ports tried, then attempts.
-    const auto rank = [](const Attacker& a) {
-      return std::tuple(a.answered_ports.size(), a.sessions, a.ports.size(), a.attempts);
+    // Who got furthest first (answered on many ports, many sessions: what makes it medium),
+    // then who tried most ports and most often; a lone answered probe ranks by its size.
+    const auto rank = [&](const Attacker& a) {
+      const bool got_in = a.answered_ports.size() >= opt_.medium_answered_ports ||
+                          a.sessions >= opt_.medium_sessions;
+      return std::tuple(got_in, a.ports.size(), a.attempts, a.answered_ports.size());
     };
     std::sort(ranked.begin(), ranked.end(), [&](const auto& x, const auto& y) {
       if (rank(*x.second) != rank(*y.second)) return rank(*x.second) > rank(*y.second);
@@ -187,7 +190,7 @@ void InboundAttackDetector::finish(std::vector<Finding>& out) {
     }
     f.summary = fmt::format(
         "{} was probed from outside: {} address(es) made {} inbound attempts ({} answered); "
-        "the most persistent, {}, tried {} port(s) {} time(s) ({} answered); inbound, not the "
+        "the top attacker, {}, tried {} port(s) {} time(s) ({} answered); inbound, not the "
         "host's own traffic",
         host.to_string(), h.attackers.size(), h.attempts, answered, top_addr.to_string(),
         top.ports.size(), top.attempts, top.answered);
