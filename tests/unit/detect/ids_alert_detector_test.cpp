@@ -60,7 +60,9 @@ TEST(IdsAlert, AlertWithTheInternalHostAsDestinationIsInbound) {
     const std::string direction = f.attributes.value("direction", "");
     inbound += direction == "inbound";
     outbound += direction == "outbound";
-    if (direction == "inbound") EXPECT_EQ(f.first_ts, 100);
+    if (direction == "inbound") {
+      EXPECT_EQ(f.first_ts, 100);
+    }
   }
   EXPECT_EQ(inbound, 1u);
   EXPECT_EQ(outbound, 1u);
