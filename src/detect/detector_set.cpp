@@ -9,6 +9,7 @@
 #include "detect/flood_detector.h"
 #include "detect/icmp_sweep_detector.h"
 #include "detect/ids_alert_detector.h"
+#include "detect/inbound_attack_detector.h"
 #include "detect/known_services.h"
 #include "detect/long_session_detector.h"
 #include "detect/off_hours_detector.h"
@@ -26,6 +27,10 @@ DetectorSet::DetectorSet(const DetectorConfig& config) : lookup_(config.lookup) 
   ScanOptions scan;
   scan.internal = config.internal;
   add(std::make_unique<ScanDetector>(scan));
+  // The other side of the scan detector: what outsiders probe on internal hosts.
+  InboundAttackOptions inbound;
+  inbound.internal = config.internal;
+  add(std::make_unique<InboundAttackDetector>(inbound));
   add(std::make_unique<IcmpSweepDetector>(config.internal));
   add(std::make_unique<PortFallbackDetector>(config.internal));
   add(std::make_unique<SequentialPortsDetector>(config.internal));

@@ -12,8 +12,10 @@ void IdsAlertDetector::on_alert(const AlertEvent& a) {
   if (!src_internal && !internal_.contains(a.dst)) return;
   const Address& host = src_internal ? a.src : a.dst;
   const Address& peer = src_internal ? a.dst : a.src;
-  Group& g = groups_[{host, a.gid, a.sid}];
+  const bool inbound = !src_internal;
+  Group& g = groups_[{host, a.gid, a.sid, inbound}];
   if (g.count == 0) {
+    g.direction = inbound ? "inbound" : internal_.contains(a.dst) ? "internal" : "outbound";
     g.signature = a.signature;
     g.classification = a.classification;
     g.priority = a.priority;
@@ -45,9 +47,13 @@ void IdsAlertDetector::finish(std::vector<Finding>& out) {
     f.attributes = {{"signature", g.signature}, {"sid", std::get<2>(key)},
                     {"gid", std::get<1>(key)},  {"classification", g.classification},
                     {"priority", g.priority},   {"alerts", g.count},
-                    {"blocked", g.blocked},     {"peers", g.peers}};
-    f.summary = fmt::format("IDS raised \"{}\" {} time(s) for {} with {} peer(s)", g.signature,
-                            g.count, f.host.to_string(), g.peers.size());
+                    {"blocked", g.blocked},     {"peers", g.peers},
+                    {"direction", g.direction}};
+    const bool inbound = std::get<3>(key);
+    f.summary = fmt::format(
+        "IDS raised \"{}\" {} time(s) {} {} {} {} peer(s){}", g.signature, g.count,
+        inbound ? "against" : "for", f.host.to_string(), inbound ? "from" : "with", g.peers.size(),
+        inbound ? " (inbound: an attack on the host, not its own traffic)" : "");
     out.push_back(std::move(f));
   }
 }

@@ -1,5 +1,8 @@
 // ids_alert: Snort and Suricata alerts imported as findings, one per internal host and
-// signature, so they join the host's other evidence.
+// signature and direction, so they join the host's other evidence. An alert whose source is
+// outside and whose destination is the internal host is an attack on the host, not something it
+// did: the finding says direction "inbound" (else "outbound", or "internal" between internal
+// hosts) and the investigator keeps it out of the host's outbound explanations.
 #pragma once
 
 #include <map>
@@ -21,7 +24,7 @@ class IdsAlertDetector : public Detector {
 
  private:
   struct Group {
-    std::string signature, classification;
+    std::string signature, classification, direction;
     int priority = 0;
     uint64_t count = 0, blocked = 0;
     double first = 0, last = 0;
@@ -29,7 +32,8 @@ class IdsAlertDetector : public Detector {
     std::vector<EvidenceRef> samples;
   };
   NetworkSet internal_;
-  std::map<std::tuple<Address, uint32_t, uint32_t>, Group> groups_;  // host, gid, sid
+  // host, gid, sid, inbound: an attack on the host and the host's own alert stay two findings.
+  std::map<std::tuple<Address, uint32_t, uint32_t, bool>, Group> groups_;
 };
 
 }  // namespace callhome

@@ -14,6 +14,8 @@
 namespace callhome {
 
 // X-macro: one line per fact, its name in the explanations table and what it means.
+// inbound_attacks (outsiders scanning the host, inbound IDS alerts) is weighed by no explanation
+// on purpose: being probed says nothing about what the host itself does.
 #define CALLHOME_FACTS(X)                                                                      \
   X(p2p_port, "attempts on ports that P2P file-sharing networks use")                          \
   X(p2p_vendor, "names of P2P software vendors were asked for or contacted")                   \
@@ -49,7 +51,8 @@ namespace callhome {
   X(unresolved_destination, "repeated sessions to an address never looked up by name")         \
   X(tool_signature, "requests carry the signature of an attack or scanning tool")              \
   X(exploit_chain, "exploit, shell and payload transfer against another host")                 \
-  X(weak_fallback, "a fallback that ended on an ordinary web port")
+  X(weak_fallback, "a fallback that ended on an ordinary web port")                            \
+  X(inbound_attacks, "outside addresses probed or attacked this host")
 
 enum class Fact : uint8_t {
 #define CALLHOME_FACT_ENUM(name, meaning) name,

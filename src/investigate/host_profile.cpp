@@ -238,6 +238,13 @@ struct ProfileBuilder {
   void add(const Finding& f) {
     const auto& a = f.attributes;
     const std::string& k = f.kind;
+    // What outsiders did to the host (inbound scans, inbound IDS alerts) is not the host's
+    // behaviour: it feeds none of the facts its explanations weigh, and its addresses are not
+    // the host's destinations. The finding stays in the incident for the report.
+    if (k == "inbound_attack" || text(a, "direction") == "inbound") {
+      p.facts.set(Fact::inbound_attacks, what_was_seen(f));
+      return;
+    }
     if (k == "outbound_scan" || k == "internal_scan") {
       scan(f);
     } else if (k == "beacon") {

@@ -180,5 +180,41 @@ TEST(Investigator, ThousandsOfHostsBehindOneCdnAreOneStoryWithABoundedList) {
   EXPECT_EQ(stories[0].size(), 3000u);
 }
 
+// An outsider's high-priority exploit alert against the host, and the Internet scanning it: the
+// host is the target, not the source. Neither may read as its own behaviour (a C2 beacon, high
+// severity); both stay in the incident so the report shows them.
+TEST(Investigator, InboundAlertsAndScansDoNotRaiseOutboundExplanations) {
+  FakeLookup lookup;
+  std::vector<Finding> fs = {finding("ids_alert", "10.0.0.8", Severity::high,
+                                     {{"signature", "ET EXPLOIT Apache Struts RCE attempt"},
+                                      {"sid", 2024897},
+                                      {"priority", 1},
+                                      {"alerts", 40},
+                                      {"peers", {{"203.0.113.9", 40}}},
+                                      {"direction", "inbound"}},
+                                     "F1"),
+                             finding("inbound_attack", "10.0.0.8", Severity::medium,
+                                     {{"direction", "inbound"},
+                                      {"attacker", "203.0.113.9"},
+                                      {"targets", 1},
+                                      {"ports", 50},
+                                      {"attempts", 50},
+                                      {"answered", 6},
+                                      {"duration_s", 5}},
+                                     "F2")};
+  auto incidents = investigate(fs, {lookup});
+  ASSERT_EQ(incidents.size(), 1u);
+  const auto& inc = incidents[0];
+  EXPECT_NE(inc.hypotheses.front().name, "malware_c2_beacon") << inc.hypotheses.front().explanation;
+  EXPECT_EQ(inc.hypotheses.front().name, "benign") << inc.hypotheses.front().explanation;
+  EXPECT_LE(inc.severity, Severity::low);
+  EXPECT_EQ(inc.findings.size(), 2u);
+  for (const auto& h : inc.hypotheses) {
+    for (const auto& e : h.evidence_for) {
+      EXPECT_EQ(e.find("IDS"), std::string::npos) << h.name << ": " << e;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace callhome

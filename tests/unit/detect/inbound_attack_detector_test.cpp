@@ -1,0 +1,81 @@
+#include "detect/detector_set.h"
+
+#include <gtest/gtest.h>
+
+#include "detector_test_util.h"
+
+namespace callhome {
+namespace {
+
+using testing::conn;
+
+std::vector<Finding> of_kind(const std::vector<Finding>& fs, const std::string& kind) {
+  std::vector<Finding> out;
+  for (const auto& f : fs) {
+    if (f.kind == kind) out.push_back(f);
+  }
+  return out;
+}
+
+// Through the whole detector set, as analyze runs it: the finding must come from a registered
+// detector, and no outbound detector may read the scanner's probes as the host's own.
+std::vector<Finding> run(const std::vector<Connection>& cs) {
+  DetectorSet set(DetectorConfig{});
+  for (const auto& c : cs) set.on_connection(c);
+  return set.finish();
+}
+
+TEST(InboundAttack, ExternalScannerOfOneInternalHostIsOneInboundFinding) {
+  std::vector<Connection> cs;
+  // 203.0.113.9 SYN-scans 50 ports of 192.168.1.20; three are open (SYN-ACK, then dropped).
+  for (uint16_t i = 0; i < 50; ++i) {
+    const uint16_t port = uint16_t(1000 + i);
+    cs.push_back(conn("203.0.113.9", 40000, "192.168.1.20", port, 100 + i * 0.1,
+                      i < 3 ? ConnState::SF : ConnState::S0));
+  }
+  const auto fs = run(cs);
+  const auto inbound = of_kind(fs, "inbound_attack");
+  ASSERT_EQ(inbound.size(), 1u);
+  const Finding& f = inbound[0];
+  EXPECT_EQ(f.host.to_string(), "192.168.1.20");
+  EXPECT_EQ(f.attributes.value("direction", ""), "inbound");
+  EXPECT_EQ(f.attributes.value("attacker", ""), "203.0.113.9");
+  EXPECT_EQ(f.attributes.value("ports", 0), 50);
+  EXPECT_EQ(f.attributes.value("attempts", 0), 50);
+  EXPECT_EQ(f.attributes.value("answered", 0), 3);
+  EXPECT_EQ(f.attributes.value("targets", 0), 1);
+  EXPECT_EQ(f.severity, Severity::low);  // three open ports: the Internet's background noise
+  EXPECT_FALSE(f.evidence.empty());
+  for (const auto& other : fs) {
+    EXPECT_NE(other.kind, "outbound_scan");
+    EXPECT_NE(other.kind, "internal_scan");
+    EXPECT_EQ(other.host.to_string(), "192.168.1.20") << other.kind << ": " << other.summary;
+  }
+}
+
+TEST(InboundAttack, AnswersOnManyPortsRaiseItToMedium) {
+  std::vector<Connection> cs;
+  for (uint16_t i = 0; i < 20; ++i) {
+    cs.push_back(conn("198.51.100.4", 50000, "10.0.0.7", uint16_t(20 + i), 10 + i, ConnState::SF));
+  }
+  const auto inbound = of_kind(run(cs), "inbound_attack");
+  ASSERT_EQ(inbound.size(), 1u);
+  EXPECT_EQ(inbound[0].severity, Severity::medium);
+  EXPECT_EQ(inbound[0].attributes.value("answered", 0), 20);
+}
+
+// A server's half of the host's own conversation, seen the wrong way round by a capture that
+// missed the SYN, is no attack.
+TEST(InboundAttack, FlippedServerTrafficIsNotAnAttack) {
+  std::vector<Connection> cs;
+  for (uint16_t i = 0; i < 30; ++i) {
+    Connection c =
+        conn("1.1.1.2", 853, "192.168.1.20", uint16_t(50000 + i), 10 + i, ConnState::OTH);
+    c.history = "DadF";
+    cs.push_back(c);
+  }
+  EXPECT_TRUE(of_kind(run(cs), "inbound_attack").empty());
+}
+
+}  // namespace
+}  // namespace callhome
