@@ -241,7 +241,7 @@ struct ProfileBuilder {
     // What outsiders did to the host (inbound scans, inbound IDS alerts) is not the host's
     // behaviour: it feeds none of the facts its explanations weigh, and its addresses are not
     // the host's destinations. The finding stays in the incident for the report.
-    if (k == "inbound_attack" || text(a, "direction") == "inbound") {
+    if (inbound(f)) {
       p.facts.set(Fact::inbound_attacks, what_was_seen(f));
       return;
     }
@@ -288,6 +288,10 @@ struct ProfileBuilder {
 };
 
 }  // namespace
+
+bool inbound(const Finding& f) {
+  return f.kind == "inbound_attack" || text(f.attributes, "direction") == "inbound";
+}
 
 bool identified_service(const DestinationInfo& d) {
   static const std::set<std::string> by_name = {

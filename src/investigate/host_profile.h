@@ -27,6 +27,10 @@ struct SiteFacts {
 HostProfile profile_host(const Address& host, const std::vector<const Finding*>& findings,
                          const DestinationLookup& lookup, const SiteFacts& site);
 
+// What outsiders did to the host (an inbound scan, an inbound IDS alert): reported with it, but
+// no evidence of what the host itself calls out to.
+bool inbound(const Finding& f);
+
 // Who a destination is, decided by the names it was seen under before its owner: a CDN or
 // hosting network says where a service runs, not what it is. An OS, antivirus or update vendor's
 // own network is that vendor's service even when no name was seen.

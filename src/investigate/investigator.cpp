@@ -117,13 +117,21 @@ std::vector<Incident> investigate(const std::vector<Finding>& findings,
     Incident inc;
     inc.host = p.host;
     inc.first_ts = fs.front()->first_ts;
-    Severity strongest = Severity::info;
+    // Attacks on the host set its severity only when it shows nothing of its own.
+    Severity strongest = Severity::info, strongest_inbound = Severity::info;
+    bool outbound = false;
     for (const Finding* f : fs) {
       inc.findings.push_back(f->id);
-      strongest = std::max(strongest, f->severity);
+      if (inbound(*f)) {
+        strongest_inbound = std::max(strongest_inbound, f->severity);
+      } else {
+        outbound = true;
+        strongest = std::max(strongest, f->severity);
+      }
       inc.first_ts = std::min(inc.first_ts, f->first_ts);
       inc.last_ts = std::max(inc.last_ts, f->last_ts);
     }
+    if (!outbound) strongest = strongest_inbound;
     std::vector<Weighed> weighed;
     for (const Explanation& e : table.explanations) weighed.push_back(weigh(e, p.facts));
     double top_score = -INFINITY;
