@@ -10,14 +10,14 @@
 
 namespace {
 
-callhome::Finding finding(const char* kind, const char* host, nlohmann::json attrs) {
+callhome::Finding finding(callhome::FindingKind kind, const char* host, nlohmann::json attrs) {
   callhome::Finding f;
   f.id = "F1";
   f.kind = kind;
   f.host = *callhome::Address::parse(host);
   f.severity = callhome::Severity::medium;
   f.attributes = std::move(attrs);
-  f.summary = kind;
+  f.summary = to_string(kind);
   return f;
 }
 
@@ -32,9 +32,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctx.explanations = &*table;
   ctx.proxy = "10.0.0.2:3128";
   const std::vector<callhome::Finding> findings = {
-      finding("beacon", "10.0.0.5", {{"dst", "198.51.100.7"}, {"score", 0.95}, {"ports", {4444}}}),
-      finding("outbound_scan", "10.0.0.6", {{"scan_type", "vertical"}, {"ports", 100}}),
-      finding("dns_tunnel", "10.0.0.7", {{"domain", "example.com"}})};
+      finding(callhome::FindingKind::beacon, "10.0.0.5",
+              {{"dst", "198.51.100.7"}, {"score", 0.95}, {"ports", {4444}}}),
+      finding(callhome::FindingKind::outbound_scan, "10.0.0.6",
+              {{"scan_type", "vertical"}, {"ports", 100}}),
+      finding(callhome::FindingKind::dns_tunnel, "10.0.0.7", {{"domain", "example.com"}})};
   volatile size_t n = callhome::investigate(findings, ctx).size();
   (void)n;
   return 0;

@@ -403,7 +403,8 @@ void BeaconDetector::finish(std::vector<Finding>& out) {
     const auto pool = Cidr::parse(n.attributes["dst"].get<std::string>());
     std::vector<double> scores;
     std::erase_if(ip, [&](const Finding& f) {
-      if (f.kind != "beacon" || f.host != n.host || !f.attributes["retry_loop"].get<bool>()) {
+      if (f.kind != FindingKind::beacon || f.host != n.host ||
+          !f.attributes["retry_loop"].get<bool>()) {
         return false;
       }
       const auto a = Address::parse(f.attributes["dst"].get<std::string>());
@@ -567,7 +568,7 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
     stats_.irregular += s.irregular;
     if (!s.strobe) return;
     // A connection a second or more for a day: RITA's strobe, never beacon-scored.
-    f.kind = "strobe";
+    f.kind = FindingKind::strobe;
     f.severity = Severity::high;
     f.first_ts = p.entries.empty() ? 0 : p.entries.front().ts;
     f.last_ts = p.entries.empty() ? 0 : p.entries.back().ts;
@@ -601,7 +602,7 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
   const Rhythm y = rhythm_of(ts, r);
   const bool retry = failed * 2 > n;
 
-  f.kind = "beacon";
+  f.kind = FindingKind::beacon;
   f.severity = s.schedule_only ? Severity::low : severity_of(r.category);
   f.first_ts = ts.front();
   f.last_ts = ts.back();

@@ -92,7 +92,7 @@ std::vector<Finding> DetectorSet::finish() {
   std::stable_sort(all.begin(), all.end(), [](const Finding& a, const Finding& b) {
     if (a.severity != b.severity) return a.severity > b.severity;
     if (a.first_ts != b.first_ts) return a.first_ts < b.first_ts;
-    return a.kind < b.kind;
+    return std::string_view(to_string(a.kind)) < to_string(b.kind);  // by name, as before
   });
   for (size_t i = 0; i < all.size(); ++i) all[i].id = "F" + std::to_string(i + 1);
   return all;

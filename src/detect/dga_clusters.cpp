@@ -61,7 +61,7 @@ bool DgaClusters::assess(Finding& f) const {
   const DgaCluster& c = best->second;
   const size_t n = c.domains.size();
   const double nx_share = c.queries ? double(c.nxdomain) / double(c.queries) : 0;
-  f.kind = "dga";
+  f.kind = FindingKind::dga;
   f.first_ts = c.first;
   f.last_ts = c.last;
   f.severity = (n >= kHighDomains && nx_share >= kHighNxShare) || n >= kVeryManyDomains

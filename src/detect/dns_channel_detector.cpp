@@ -131,7 +131,7 @@ void DnsChannelDetector::tunnel_findings(const Address& host, Host& h,
     if (!v.report) continue;
 
     Finding f;
-    f.kind = "dns_tunnel";
+    f.kind = FindingKind::dns_tunnel;
     f.host = host;
     f.first_ts = z.first;
     f.last_ts = z.last;

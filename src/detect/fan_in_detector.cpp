@@ -66,7 +66,7 @@ void FanInDetector::finish(std::vector<Finding>& out) {
     for (const auto& [h, m] : g.hosts) {
       if (m.attempts < opt_.min_attempts_per_host) continue;
       Finding f;
-      f.kind = "fan_in";
+      f.kind = FindingKind::fan_in;
       f.host = h;
       f.first_ts = m.first;
       f.last_ts = m.last;

@@ -10,6 +10,7 @@
 #include "core/address.h"
 #include "core/events.h"
 #include "core/provenance.h"
+#include "detect/finding_kind.h"
 
 namespace callhome {
 
@@ -22,8 +23,8 @@ struct EvidenceRef {
 };
 
 struct Finding {
-  std::string id;    // "F1", "F2" ... assigned when the findings are collected
-  std::string kind;  // outbound_scan, beacon, ...
+  std::string id;  // "F1", "F2" ... assigned when the findings are collected
+  FindingKind kind = FindingKind::outbound_scan;  // set by the detector
   Severity severity = Severity::info;
   Address host;  // the internal address the finding is about
   double first_ts = 0, last_ts = 0;

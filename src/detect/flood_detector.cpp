@@ -35,7 +35,7 @@ void FloodDetector::finish(std::vector<Finding>& out) {
     if (pps < opt_.min_pps) continue;
     if (double(p.replies) > opt_.max_reply_ratio * double(p.sent)) continue;
     Finding f;
-    f.kind = "outbound_flood";
+    f.kind = FindingKind::outbound_flood;
     f.host = key.host;
     f.first_ts = p.first;
     f.last_ts = p.last;

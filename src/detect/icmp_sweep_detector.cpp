@@ -38,7 +38,7 @@ void IcmpSweepDetector::finish(std::vector<Finding>& out) {
     std::sort(probes.begin(), probes.end(),
               [](const Probe& a, const Probe& b) { return a.ts < b.ts; });
     Finding f;
-    f.kind = "icmp_sweep";
+    f.kind = FindingKind::icmp_sweep;
     f.host = host;
     f.first_ts = probes.front().ts;
     f.last_ts = probes.back().ts;

@@ -35,7 +35,7 @@ void IdsAlertDetector::on_alert(const AlertEvent& a) {
 void IdsAlertDetector::finish(std::vector<Finding>& out) {
   for (auto& [key, g] : groups_) {
     Finding f;
-    f.kind = "ids_alert";
+    f.kind = FindingKind::ids_alert;
     f.host = std::get<0>(key);
     f.first_ts = g.first;
     f.last_ts = g.last;

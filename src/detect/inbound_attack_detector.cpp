@@ -117,7 +117,7 @@ void InboundAttackDetector::finish(std::vector<Finding>& out) {
     const Attacker& top = *ranked.front().second;
 
     Finding f;
-    f.kind = "inbound_attack";
+    f.kind = FindingKind::inbound_attack;
     f.host = host;
     f.first_ts = first;
     f.last_ts = last;

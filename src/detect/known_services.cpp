@@ -39,7 +39,7 @@ void explain_known_periodic(std::vector<Finding>& findings, const DestinationLoo
   std::vector<std::pair<std::string, int>> key_of(findings.size());
   for (size_t i = 0; i < findings.size(); ++i) {
     const Finding& f = findings[i];
-    if (f.kind != "beacon" || f.attributes.value("retry_loop", false)) continue;
+    if (f.kind != FindingKind::beacon || f.attributes.value("retry_loop", false)) continue;
     const auto addrs = beacon_addresses(f);
     std::string org = addrs.empty() ? f.attributes.value("dst", std::string())
                                     : lookup.destination(addrs.front()).org;
@@ -50,7 +50,7 @@ void explain_known_periodic(std::vector<Finding>& findings, const DestinationLoo
 
   for (size_t i = 0; i < findings.size(); ++i) {
     Finding& f = findings[i];
-    if (f.kind != "beacon" || f.attributes.value("retry_loop", false)) continue;
+    if (f.kind != FindingKind::beacon || f.attributes.value("retry_loop", false)) continue;
     const int port = f.attributes.value("dst_port", -1);
     const PortInfo pi = port >= 0 ? lookup.port(uint16_t(port), proto_of(f)) : PortInfo{};
     const auto addrs = beacon_addresses(f);

@@ -102,7 +102,7 @@ void LongSessionDetector::report(const Address& host, const Key& key, const Pair
   if (registered && !bulk && (platform || named)) return;
 
   Finding f;
-  f.kind = "long_session";
+  f.kind = FindingKind::long_session;
   f.host = host;
   f.first_ts = p.first;
   f.last_ts = p.last;

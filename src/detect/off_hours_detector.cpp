@@ -29,7 +29,7 @@ void OffHoursDetector::finish(std::vector<Finding>& out) {
   for (auto& [host, h] : hosts_) {
     if (h.connections < opt_.min_connections) continue;
     Finding f;
-    f.kind = "off_hours";
+    f.kind = FindingKind::off_hours;
     f.host = host;
     f.first_ts = h.first;
     f.last_ts = h.last;

@@ -69,7 +69,7 @@ void PortFallbackDetector::finish(std::vector<Finding>& out) {
       const bool way_out = std::any_of(ports.begin() + 1, ports.end(), is_common_client_port);
       if (ports.size() >= 2 && ports.size() <= kMaxFallbackPorts && way_out) {
         Finding f;
-        f.kind = "port_fallback";
+        f.kind = FindingKind::port_fallback;
         f.host = key.host;
         f.first_ts = v[i].ts;
         f.last_ts = v[members.back()].ts;

@@ -55,7 +55,7 @@ void ProxyBypassDetector::finish(std::vector<Finding>& out) {
   for (auto& [host, h] : hosts_) {
     if (h.attempts < opt_.min_attempts) continue;
     Finding f;
-    f.kind = "proxy_bypass";
+    f.kind = FindingKind::proxy_bypass;
     f.host = host;
     f.first_ts = h.first;
     f.last_ts = h.last;

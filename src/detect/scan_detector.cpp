@@ -320,7 +320,7 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
                     [&](const Address& t) { return opt_.internal.contains(t); });
     const TrwDecision trw = trw_decide(hits);
 
-    f.kind = internal_targets ? "internal_scan" : "outbound_scan";
+    f.kind = internal_targets ? FindingKind::internal_scan : FindingKind::outbound_scan;
     f.host = host;
     f.first_ts = first;
     f.last_ts = last;
@@ -397,7 +397,7 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
       f.cite(x.prov, probe_text(x));
     }
     const bool internal_target = opt_.internal.contains(target);
-    f.kind = internal_target ? "internal_scan" : "outbound_scan";
+    f.kind = internal_target ? FindingKind::internal_scan : FindingKind::outbound_scan;
     f.host = host;
     f.first_ts = first;
     f.last_ts = last;

@@ -11,7 +11,7 @@ void explain_scan_retries(std::vector<Finding>& findings) {
   // (host, proto, port) of every sweep: one port on many hosts.
   std::set<std::tuple<Address, std::string, int>> swept;
   for (const Finding& f : findings) {
-    if (f.kind != "outbound_scan" && f.kind != "internal_scan") continue;
+    if (f.kind != FindingKind::outbound_scan && f.kind != FindingKind::internal_scan) continue;
     const auto& a = f.attributes;
     if (a.value("scan_type", "") != "horizontal" || !a.contains("port") ||
         !a["port"].is_number_integer()) {
@@ -21,7 +21,7 @@ void explain_scan_retries(std::vector<Finding>& findings) {
   }
   if (swept.empty()) return;
   for (Finding& f : findings) {
-    if (f.kind != "beacon" || !f.attributes.value("retry_loop", false)) continue;
+    if (f.kind != FindingKind::beacon || !f.attributes.value("retry_loop", false)) continue;
     const int port = f.attributes.value("dst_port", -1);
     const std::string proto = f.attributes.value("proto", "tcp");
     if (!swept.contains({f.host, proto, port})) continue;

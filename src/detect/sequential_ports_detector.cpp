@@ -46,7 +46,7 @@ void SequentialPortsDetector::finish(std::vector<Finding>& out) {
     if (runs.empty()) continue;
 
     Finding f;
-    f.kind = "sequential_source_ports";
+    f.kind = FindingKind::sequential_source_ports;
     f.host = host;
     f.severity = Severity::low;
     size_t attempts = 0, max_run = 0, unrecorded = 0;

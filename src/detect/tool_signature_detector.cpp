@@ -130,7 +130,7 @@ void ToolSignatureDetector::finish(std::vector<Finding>& out) {
       if (s.pattern == g.signature) sig = &s;
     }
     Finding f;
-    f.kind = "tool_signature";
+    f.kind = FindingKind::tool_signature;
     f.host = host;
     f.first_ts = g.first;
     f.last_ts = g.last;

@@ -181,7 +181,7 @@ void UnresolvedDestinationDetector::report(const Address& addr, const Host& h, d
   if (visits < opt_.min_visits || span < opt_.min_span_s) return;
 
   Finding f;
-  f.kind = "unresolved_destination";
+  f.kind = FindingKind::unresolved_destination;
   f.host = addr;
   f.first_ts = d.first;
   f.last_ts = d.last;

@@ -93,7 +93,7 @@ void VendorContactDetector::finish(std::vector<Finding>& out) {
   for (const auto& [key, g] : groups_) {
     const CategoryInfo* c = interesting(key.second);
     Finding f;
-    f.kind = "vendor_contact";
+    f.kind = FindingKind::vendor_contact;
     f.host = key.first;
     f.severity = c->severity;
     f.first_ts = g.first;

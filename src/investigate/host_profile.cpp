@@ -126,7 +126,7 @@ struct ProfileBuilder {
     const uint8_t proto = proto_of(a);
     const double ports = number(a, "ports"), targets = number(a, "targets");
     const std::string dst = text(a, "dst");
-    if (f.kind == "internal_scan") p.facts.set(Fact::internal_targets, what_was_seen(f));
+    if (f.kind == FindingKind::internal_scan) plain(f, Fact::internal_targets);
     if (shape == "vertical" || shape == "block" || ports >= 10) {
       p.facts.set(Fact::recon_scan, what_was_seen(f), {dst});
       return;
@@ -227,7 +227,7 @@ struct ProfileBuilder {
     const std::string dst = text(a, "dst");
     const auto port = ports_of(a);
     const std::string target = port.empty() ? dst : fmt::format("{}:{}", dst, port.front());
-    if (f.kind == "unresolved_destination") {
+    if (f.kind == FindingKind::unresolved_destination) {
       p.facts.set(Fact::unresolved_destination, what_was_seen(f), {target});
       return;
     }
@@ -235,54 +235,81 @@ struct ProfileBuilder {
     if (a.value("bulk_upload", false)) p.facts.set(Fact::bulk_upload, what_was_seen(f), {target});
   }
 
+  // The facts a kind shows without further thought: the finding itself is the fact.
+  void plain(const Finding& f, Fact fact, const char* target_key = nullptr) {
+    p.facts.set(fact, what_was_seen(f),
+                target_key ? std::vector<std::string>{text(f.attributes, target_key)}
+                           : std::vector<std::string>{});
+  }
+
+  void proxy_bypass(const Finding& f) {
+    plain(f, Fact::proxy_bypass);
+    if (number(f.attributes, "blocked") > 0) plain(f, Fact::retry_web);
+  }
+
+  void fan_in(const Finding& f) { add_unique(p.destination_orgs, text(f.attributes, "org")); }
+
+  void ids_alert(const Finding& f) {
+    plain(f, Fact::ids_alert);
+    if (f.severity >= Severity::high) plain(f, Fact::ids_alert_severe);
+  }
+
+  void vendor_contact(const Finding& f) {
+    if (text(f.attributes, "category") != "p2p_vendor") return;
+    std::vector<std::string> names;
+    for (const auto& n : f.attributes.value("names", nlohmann::json::array())) {
+      names.push_back(n.value("name", std::string()));
+    }
+    p.facts.set(Fact::p2p_vendor, what_was_seen(f), names);
+  }
+
   void add(const Finding& f) {
-    const auto& a = f.attributes;
-    const std::string& k = f.kind;
     // What outsiders did to the host (inbound scans, inbound IDS alerts) is not the host's
     // behaviour: it feeds none of the facts its explanations weigh, and its addresses are not
     // the host's destinations. The finding stays in the incident for the report.
     if (inbound(f)) {
-      p.facts.set(Fact::inbound_attacks, what_was_seen(f));
+      plain(f, Fact::inbound_attacks);
       return;
     }
-    if (k == "outbound_scan" || k == "internal_scan") {
-      scan(f);
-    } else if (k == "beacon") {
-      beacon(f);
-    } else if (k == "port_fallback") {
-      port_fallback(f);
-    } else if (k == "icmp_sweep") {
-      p.facts.set(Fact::icmp_probe, what_was_seen(f));
-    } else if (k == "sequential_source_ports") {
-      p.facts.set(Fact::sequential_ports, what_was_seen(f));
-    } else if (k == "proxy_bypass") {
-      p.facts.set(Fact::proxy_bypass, what_was_seen(f));
-      if (number(a, "blocked") > 0) p.facts.set(Fact::retry_web, what_was_seen(f));
-    } else if (k == "fan_in") {
-      add_unique(p.destination_orgs, text(a, "org"));
-    } else if (k == "outbound_flood") {
-      p.facts.set(Fact::flood, what_was_seen(f), {text(a, "dst")});
-    } else if (k == "ids_alert") {
-      p.facts.set(Fact::ids_alert, what_was_seen(f));
-      if (f.severity >= Severity::high) p.facts.set(Fact::ids_alert_severe, what_was_seen(f));
-    } else if (k == "vendor_contact" && text(a, "category") == "p2p_vendor") {
-      std::vector<std::string> names;
-      for (const auto& n : a.value("names", nlohmann::json::array())) {
-        names.push_back(n.value("name", std::string()));
-      }
-      p.facts.set(Fact::p2p_vendor, what_was_seen(f), names);
-    } else if (k == "off_hours") {
-      p.facts.set(Fact::off_hours, what_was_seen(f));
-    } else if (k == "dns_tunnel") {
-      p.facts.set(Fact::dns_tunnel, what_was_seen(f), {text(a, "domain")});
-    } else if (k == "dga") {
-      p.facts.set(Fact::dga, what_was_seen(f));
-    } else if (k == "long_session" || k == "unresolved_destination") {
-      channel(f);
-    } else if (k == "tool_signature") {
-      p.facts.set(Fact::tool_signature, what_was_seen(f));
-    } else if (k == "exploit_chain") {
-      p.facts.set(Fact::exploit_chain, what_was_seen(f), {text(a, "target")});
+    switch (f.kind) {
+      case FindingKind::outbound_scan:
+      case FindingKind::internal_scan:
+        return scan(f);
+      case FindingKind::beacon:
+        return beacon(f);
+      case FindingKind::port_fallback:
+        return port_fallback(f);
+      case FindingKind::icmp_sweep:
+        return plain(f, Fact::icmp_probe);
+      case FindingKind::sequential_source_ports:
+        return plain(f, Fact::sequential_ports);
+      case FindingKind::proxy_bypass:
+        return proxy_bypass(f);
+      case FindingKind::fan_in:
+        return fan_in(f);
+      case FindingKind::outbound_flood:
+        return plain(f, Fact::flood, "dst");
+      case FindingKind::ids_alert:
+        return ids_alert(f);
+      case FindingKind::vendor_contact:
+        return vendor_contact(f);
+      case FindingKind::off_hours:
+        return plain(f, Fact::off_hours);
+      case FindingKind::dns_tunnel:
+        return plain(f, Fact::dns_tunnel, "domain");
+      case FindingKind::dga:
+        return plain(f, Fact::dga);
+      case FindingKind::long_session:
+      case FindingKind::unresolved_destination:
+        return channel(f);
+      case FindingKind::tool_signature:
+        return plain(f, Fact::tool_signature);
+      case FindingKind::exploit_chain:
+        return plain(f, Fact::exploit_chain, "target");
+      // A strobe is too fast to be a schedule; an inbound attack is handled above.
+      case FindingKind::strobe:
+      case FindingKind::inbound_attack:
+        return;
     }
   }
 };
@@ -290,7 +317,7 @@ struct ProfileBuilder {
 }  // namespace
 
 bool inbound(const Finding& f) {
-  return f.kind == "inbound_attack" || text(f.attributes, "direction") == "inbound";
+  return f.kind == FindingKind::inbound_attack || text(f.attributes, "direction") == "inbound";
 }
 
 bool identified_service(const DestinationInfo& d) {

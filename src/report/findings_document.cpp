@@ -41,7 +41,7 @@ nlohmann::json findings_document(const std::vector<InputReport>& inputs,
       ev.push_back(item);
     }
     fs.push_back({{"id", f.id},
-                  {"kind", f.kind},
+                  {"kind", to_string(f.kind)},
                   {"severity", to_string(f.severity)},
                   {"host", f.host.to_string()},
                   {"first_ts", f.first_ts},

@@ -144,7 +144,7 @@ std::string timeline_svg(const Incident& inc, const std::vector<const Finding*>&
         "{}</tspan> {}</text>"
         "<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"14\" rx=\"3\" "
         "fill=\"{}\"><title>{}: {}</title></rect>",
-        y + 18, html_escape(f->id), html_escape(f->kind), x0, y + 6, w,
+        y + 18, html_escape(f->id), html_escape(to_string(f->kind)), x0, y + 6, w,
         severity_colour(f->severity), html_escape(f->id), html_escape(f->summary));
     y += lane;
   }
@@ -314,7 +314,7 @@ std::string render_html_report(const std::vector<InputReport>& inputs,
                      "<div class=\"finding\"><div class=\"fhead\"><span class=\"fid\">{}</span>"
                      "{}<span class=\"kind\">{}</span><span class=\"sub\">{}</span></div>"
                      "<p class=\"summary\">{}</p>",
-                     html_escape(f->id), badge(f->severity), html_escape(f->kind),
+                     html_escape(f->id), badge(f->severity), html_escape(to_string(f->kind)),
                      span_text(f->first_ts, f->last_ts), html_escape(f->summary));
       for (const auto& n : f->notes) out += "<p class=\"note\">" + html_escape(n) + "</p>";
       out += evidence_list(inputs, *f) + "</div>";

@@ -50,7 +50,7 @@ std::string render_markdown_report(const std::vector<InputReport>& inputs,
       const Finding* f = by_id[id];
       if (!f) continue;
       fmt::format_to(w, "- {} *{}* **{}**: {}\n", md_escape(f->id), to_string(f->severity),
-                     md_escape(f->kind), md_escape(f->summary));
+                     md_escape(to_string(f->kind)), md_escape(f->summary));
       for (size_t e = 0; e < f->evidence.size() && e < 5; ++e) {
         const auto& r = f->evidence[e];
         std::string where =

@@ -99,7 +99,7 @@ std::string render_text_report(const std::vector<InputReport>& inputs,
     for (const auto& id : inc.findings) {
       const Finding* f = by_id[id];
       if (!f) continue;
-      fmt::format_to(w, "   {} {} {}: {}\n", f->id, to_string(f->severity), f->kind,
+      fmt::format_to(w, "   {} {} {}: {}\n", f->id, to_string(f->severity), to_string(f->kind),
                      term_escape(f->summary));
       for (size_t e = 0; e < f->evidence.size() && e < options.max_evidence; ++e) {
         const auto& ev = f->evidence[e];

@@ -30,7 +30,7 @@ std::vector<Finding> run(BeaconDetector& d) {
 std::vector<const Finding*> kind(const std::vector<Finding>& all, const char* k) {
   std::vector<const Finding*> v;
   for (const auto& f : all) {
-    if (f.kind == k) v.push_back(&f);
+    if (to_string(f.kind) == std::string_view(k)) v.push_back(&f);
   }
   return v;
 }
@@ -63,7 +63,7 @@ TEST(BeaconDetector, FindsAJitteredC2BeaconAmongBrowsing) {
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.kind, "beacon");
+  EXPECT_EQ(f.kind, FindingKind::beacon);
   EXPECT_EQ(f.host.to_string(), "192.168.1.50");
   EXPECT_EQ(f.attributes["dst"], "203.0.113.7");
   EXPECT_EQ(f.attributes["beacon_type"], "ip");
@@ -264,7 +264,7 @@ TEST(BeaconDetector, OneConnectionASecondIsAStrobe) {
     d.on_connection(answered("192.168.1.9", "203.0.113.5", 123, kDay0 + i, 76));
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, "strobe");
+  EXPECT_EQ(out[0].kind, FindingKind::strobe);
   EXPECT_EQ(out[0].attributes["connections"], 2500);
 }
 

@@ -64,7 +64,7 @@ std::vector<Finding> run(DnsChannelDetector& d) {
 std::vector<const Finding*> of_kind(const std::vector<Finding>& all, const std::string& kind) {
   std::vector<const Finding*> out;
   for (const auto& f : all) {
-    if (f.kind == kind) out.push_back(&f);
+    if (to_string(f.kind) == kind) out.push_back(&f);
   }
   return out;
 }

@@ -22,7 +22,7 @@ TEST(IcmpSweep, Case1CraftedEchoesAnsweredByTimeExceeded) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].kind, "icmp_sweep");
+  EXPECT_EQ(out[0].kind, FindingKind::icmp_sweep);
   EXPECT_EQ(out[0].attributes["targets"], 4);
   EXPECT_EQ(out[0].attributes["replies"]["11/0"], 4);
   EXPECT_EQ(out[0].severity, Severity::medium);

@@ -55,7 +55,7 @@ TEST(IdsAlert, AlertWithTheInternalHostAsDestinationIsInbound) {
   ASSERT_EQ(fs.size(), 2u);
   size_t inbound = 0, outbound = 0;
   for (const auto& f : fs) {
-    EXPECT_EQ(f.kind, "ids_alert");
+    EXPECT_EQ(f.kind, FindingKind::ids_alert);
     EXPECT_EQ(f.host.to_string(), "192.168.1.3");
     const std::string direction = f.attributes.value("direction", "");
     inbound += direction == "inbound";

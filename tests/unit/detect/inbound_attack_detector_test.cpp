@@ -12,7 +12,7 @@ using testing::conn;
 std::vector<Finding> of_kind(const std::vector<Finding>& fs, const std::string& kind) {
   std::vector<Finding> out;
   for (const auto& f : fs) {
-    if (f.kind == kind) out.push_back(f);
+    if (to_string(f.kind) == kind) out.push_back(f);
   }
   return out;
 }
@@ -47,9 +47,10 @@ TEST(InboundAttack, ExternalScannerOfOneInternalHostIsOneInboundFinding) {
   EXPECT_EQ(f.severity, Severity::low);  // three open ports: the Internet's background noise
   EXPECT_FALSE(f.evidence.empty());
   for (const auto& other : fs) {
-    EXPECT_NE(other.kind, "outbound_scan");
-    EXPECT_NE(other.kind, "internal_scan");
-    EXPECT_EQ(other.host.to_string(), "192.168.1.20") << other.kind << ": " << other.summary;
+    EXPECT_NE(other.kind, FindingKind::outbound_scan);
+    EXPECT_NE(other.kind, FindingKind::internal_scan);
+    EXPECT_EQ(other.host.to_string(), "192.168.1.20")
+        << to_string(other.kind) << ": " << other.summary;
   }
 }
 

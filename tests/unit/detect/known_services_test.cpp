@@ -22,7 +22,7 @@ class FakeLookup : public DestinationLookup {
 Finding beacon(const char* host, const char* dst, int port, const char* proto, Severity sev,
                bool retry = false) {
   Finding f;
-  f.kind = "beacon";
+  f.kind = FindingKind::beacon;
   f.host = *Address::parse(host);
   f.severity = sev;
   f.attributes = {{"dst", dst}, {"dst_port", port}, {"proto", proto}, {"retry_loop", retry}};

@@ -65,7 +65,7 @@ TEST(LongSession, ExfilOverALeetPortIsHigh) {
   const auto out = run(conns);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.kind, "long_session");
+  EXPECT_EQ(f.kind, FindingKind::long_session);
   EXPECT_EQ(f.severity, Severity::high);
   EXPECT_EQ(f.host.to_string(), "10.8.0.61");
   EXPECT_EQ(f.attributes["dst"], "147.32.83.234");

@@ -207,7 +207,7 @@ TEST_F(RitaProxy, DetectorReportsTheSameBeacon) {
   EXPECT_EQ(d.stats().names_linked, 407u);
   ASSERT_EQ(out.size(), 1u);  // google scores 0.586: below RITA's low threshold
   const Finding& f = out[0];
-  EXPECT_EQ(f.kind, "beacon");
+  EXPECT_EQ(f.kind, FindingKind::beacon);
   EXPECT_EQ(f.host.to_string(), "10.136.0.18");
   EXPECT_EQ(f.attributes["dst"], "www.honestimnotevil.com");
   EXPECT_EQ(f.attributes["beacon_type"], "sni");

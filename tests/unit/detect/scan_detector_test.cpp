@@ -39,7 +39,7 @@ TEST(ScanDetector, Case1ThirtyThreeSynsToElevenHostsIsOneHighFinding) {
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.kind, "outbound_scan");
+  EXPECT_EQ(f.kind, FindingKind::outbound_scan);
   EXPECT_EQ(f.severity, Severity::high);
   EXPECT_EQ(f.attributes["scan_type"], "horizontal");
   EXPECT_EQ(f.attributes["port"], 1214);

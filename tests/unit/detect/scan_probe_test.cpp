@@ -85,7 +85,7 @@ TEST(ScanProbes, EachTcpProbeKindIsAVerticalScanThatNamesIt) {
     const auto out = run(d);
     ASSERT_EQ(out.size(), 1u) << k.probe;
     const Finding& f = out[0];
-    EXPECT_EQ(f.kind, "internal_scan");
+    EXPECT_EQ(f.kind, FindingKind::internal_scan);
     EXPECT_EQ(f.host.to_string(), kScanner);
     EXPECT_EQ(f.attributes["scan_type"], "vertical");
     EXPECT_EQ(f.attributes["proto"], "tcp");

@@ -41,7 +41,7 @@ TEST(ToolSignature, NmapScriptingEngineAgentNamesTheScanner) {
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.kind, "tool_signature");
+  EXPECT_EQ(f.kind, FindingKind::tool_signature);
   EXPECT_EQ(f.host.to_string(), "10.87.1.10");
   EXPECT_EQ(f.attributes["tool"], "Nmap");
   EXPECT_EQ(f.attributes["category"], "scanner");

@@ -60,7 +60,7 @@ TEST(UnresolvedDestination, DirectToAddressPostsWhileUsingDnsAreHigh) {
   const auto out = finish(d);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.kind, "unresolved_destination");
+  EXPECT_EQ(f.kind, FindingKind::unresolved_destination);
   EXPECT_EQ(f.host.to_string(), kHost);
   EXPECT_EQ(f.severity, Severity::high);
   EXPECT_EQ(f.attributes["dst"], "5.2.136.90");

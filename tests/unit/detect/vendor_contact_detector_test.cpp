@@ -47,7 +47,7 @@ TEST(VendorContact, P2PVendorNamesThroughTheProxyAreOneFindingWithTheirLines) {
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.kind, "vendor_contact");
+  EXPECT_EQ(f.kind, FindingKind::vendor_contact);
   EXPECT_EQ(f.host.to_string(), "192.168.1.3");
   EXPECT_EQ(f.attributes["category"], "p2p_vendor");
   EXPECT_EQ(f.attributes["requests"], 3);

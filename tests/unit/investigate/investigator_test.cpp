@@ -28,7 +28,7 @@ Finding finding(const char* kind, const char* host, Severity sev, nlohmann::json
                 std::string id) {
   Finding f;
   f.id = std::move(id);
-  f.kind = kind;
+  f.kind = *finding_kind_from_name(kind);
   f.host = *Address::parse(host);
   f.severity = sev;
   f.first_ts = 100;

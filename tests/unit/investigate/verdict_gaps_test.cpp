@@ -36,7 +36,7 @@ Finding make(const char* kind, const char* host, Severity sev, nlohmann::json at
   static int next = 1;
   Finding f;
   f.id = "F" + std::to_string(next++);
-  f.kind = kind;
+  f.kind = *finding_kind_from_name(kind);
   f.host = *Address::parse(host);
   f.severity = sev;
   f.first_ts = 100;
