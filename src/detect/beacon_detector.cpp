@@ -496,7 +496,15 @@ BeaconDetector::Scored BeaconDetector::pick_window(const Address& host, const Pa
     if (r.verdict == Verdict::strobe) s.strobe = true;
     if (r.verdict != Verdict::scored) continue;
     // Too short a span for a schedule: a burst of reconnects, a scan's probes.
-    if (r.unique < opt_.min_intervals + 1 || ts.back() - ts.front() < opt_.min_span_s) continue;
+    // A loop of failed attempts is exempt: retry_schedule() asks it for four bursts a minute or
+    // more apart, and a client retrying a dead server briefly is what reverse shells do. It
+    // retries one service: failed attempts on several ports are a scan's probes.
+    const size_t failed = size_t(std::count_if(lo, hi, [](const Entry& e) { return e.failed; }));
+    const bool retry_loop = failed * 2 > ts.size() && p.n_ports == 1 && !p.more_ports;
+    if (!retry_loop &&
+        (r.unique < opt_.min_intervals + 1 || ts.back() - ts.front() < opt_.min_span_s)) {
+      continue;
+    }
     // Sessions of one schedule: the breaks between them are no interval of it.
     std::vector<uint32_t> closed = ts;
     std::vector<uint32_t> breaks =
@@ -513,7 +521,6 @@ BeaconDetector::Scored BeaconDetector::pick_window(const Address& host, const Pa
     }
     const bool schedule_only = r.score < opt_.min_score;
     if (schedule_only) {
-      const size_t failed = size_t(std::count_if(lo, hi, [](const Entry& e) { return e.failed; }));
       if (!retry_schedule(rhythm_of(closed, r), failed, ts.size())) continue;
     }
     // RITA's MAD term alone: a typical deviation above half the interval is no schedule.
