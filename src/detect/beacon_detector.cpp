@@ -498,9 +498,10 @@ BeaconDetector::Scored BeaconDetector::pick_window(const Address& host, const Pa
     // Too short a span for a schedule: a burst of reconnects, a scan's probes.
     // A loop of failed attempts is exempt: retry_schedule() asks it for four bursts a minute or
     // more apart, and a client retrying a dead server briefly is what reverse shells do. It
-    // retries one service: failed attempts on several ports are a scan's probes.
+    // retries a service or two (Ann's Aurora: the shell's port, then the next one); failed
+    // attempts on more ports than a pair keeps (four) are a scan's probes.
     const size_t failed = size_t(std::count_if(lo, hi, [](const Entry& e) { return e.failed; }));
-    const bool retry_loop = failed * 2 > ts.size() && p.n_ports == 1 && !p.more_ports;
+    const bool retry_loop = failed * 2 > ts.size() && !p.more_ports;
     if (!retry_loop &&
         (r.unique < opt_.min_intervals + 1 || ts.back() - ts.front() < opt_.min_span_s)) {
       continue;
