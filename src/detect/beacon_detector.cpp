@@ -465,10 +465,11 @@ void BeaconDetector::finish(std::vector<Finding>& out) {
 }
 
 // RITA analyses the last 24 h of a dataset. Evidence here may span days and hosts, so each pair
-// has its own windows: the first ends at the pair's last timestamp, each reaches back 24 h (or to
-// the first time the host was seen, so that a short capture is measured on its own length), and
-// the pair is reported from the latest one in which it beacons. Anchoring on the host's evidence
-// rather than the pair's keeps RITA's coverage term: a burst in a day of traffic covers little.
+// has its own windows, on its host's evidence only: the first ends at the last time the host was
+// seen, each reaches back 24 h (or to the first time the host was seen, so that a short capture
+// is measured on its own length), and the pair is reported from the latest one in which it
+// beacons. Anchoring on the host's evidence rather than the pair's alone keeps RITA's coverage
+// term: a burst in a day of traffic, or a schedule that stopped hours ago, covers little.
 BeaconDetector::Scored BeaconDetector::pick_window(const Address& host, const Pair& p) const {
   Scored s;
   // A pair that outgrew its cap had 86400 or more connections: a strobe (RITA's count gate).
@@ -477,9 +478,10 @@ BeaconDetector::Scored BeaconDetector::pick_window(const Address& host, const Pa
   const uint32_t first = p.entries.front().ts, last = p.entries.back().ts;
   const auto span = hosts_.find(host);
   const uint32_t host_first = span != hosts_.end() ? std::min(span->second.first, first) : first;
+  const uint32_t host_last = span != hosts_.end() ? std::max(span->second.last, last) : last;
   std::vector<uint32_t> ts;
   std::vector<double> bytes;
-  for (int64_t end = last; end >= int64_t(first); end -= kDay) {
+  for (int64_t end = host_last; end >= int64_t(first); end -= kDay) {
     const Window win{uint32_t(std::max<int64_t>(host_first, end - kDay)), uint32_t(end)};
     const auto lo = std::lower_bound(p.entries.begin(), p.entries.end(), floor_hour(win.min),
                                      [](const Entry& e, uint32_t t) { return e.ts < t; });

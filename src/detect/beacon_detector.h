@@ -10,9 +10,9 @@
 // Pairs whose attempts mostly failed or were blocked are reported as retry loops. Names borrow
 // the time and size of the connection that carried them, which then leaves its address pair (as
 // RITA joins on Zeek uids). Evidence longer than a day is scored per 24 h window, and a pair is
-// reported from the latest window in which it beacons. Windows belong to the pair: the first
-// ends at the pair's last timestamp and each reaches back 24 h or to the first time its host was
-// seen, so one host's verdict never depends on another host's evidence. Within a window:
+// reported from the latest window in which it beacons. Windows belong to the pair's host: the
+// first ends at the last time the host was seen and each reaches back 24 h or to the first time
+// it was seen, so one host's verdict never depends on another host's evidence. Within a window:
 //   - a gap far longer than the schedule (a laptop asleep) is a session break: the sessions are
 //     one beacon, and the break is left out of the interval statistics;
 //   - a schedule needs min_intervals intervals over min_span_s seconds, so that bursts of
