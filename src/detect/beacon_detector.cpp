@@ -175,7 +175,53 @@ bool retry_schedule(const Rhythm& y, size_t failed, size_t n) {
          y.period_q3 - y.period_q1 <= 0.25 * y.period_median;
 }
 
+// Whether an answered connection continues one the pair already counted: the same source port,
+// destination port and protocol as one of its last few connections, and for TCP no opening SYN
+// (Zeek starts a new record for a connection idle past its inactivity timeout; that record has
+// no 'S'). A UDP client that keeps its source port is one flow to the network, as Zeek sees it.
+// Failed attempts never continue anything: each retry is an attempt of its own.
+bool continues(BeaconDetector::Pair& p, const Connection& c, uint32_t ts) {
+  if (p.kind != BeaconDetector::Kind::ip && p.kind != BeaconDetector::Kind::link) return false;
+  const bool opens = c.ip_proto == kProtoTcp && c.history.find('S') != std::string::npos;
+  for (auto& f : p.flows) {
+    if (f.used && !opens && f.sport == c.orig_p && f.dport == c.resp_p && f.proto == c.ip_proto &&
+        f.start <= ts) {
+      return true;
+    }
+  }
+  auto& f = p.flows[p.next_flow];
+  p.next_flow = uint8_t((p.next_flow + 1) % p.flows.size());
+  f = {ts, c.orig_p, c.resp_p, c.ip_proto, true};
+  return false;
+}
+
+// Closes up session breaks: each interval longer than factor x the median non-zero interval and
+// `floor` seconds is replaced by the median, so the intervals RITA's MAD and Bowley terms see are
+// the schedule's own. Returns the breaks.
+std::vector<uint32_t> close_breaks(std::vector<uint32_t>& ts, double factor, uint32_t floor) {
+  std::vector<uint32_t> breaks;
+  const double m = interval_median(ts);
+  if (m <= 0) return breaks;
+  const double cut = std::max(factor * m, double(floor));
+  uint32_t shift = 0;
+  for (size_t i = 1; i < ts.size(); ++i) {
+    const uint32_t gap = ts[i] - shift - ts[i - 1];
+    if (gap > cut) {
+      breaks.push_back(gap);
+      shift += gap - uint32_t(m);
+    }
+    ts[i] -= shift;
+  }
+  return breaks;
+}
+
 }  // namespace
+
+void BeaconDetector::seen(const Address& host, uint32_t ts) {
+  Span& s = hosts_[host];
+  s.first = std::min(s.first, ts);
+  s.last = std::max(s.last, ts);
+}
 
 BeaconDetector::Pair* BeaconDetector::pair_for(Kind kind, const Address& host, const Address& dst,
                                                uint16_t port, const std::string* name) {
@@ -238,6 +284,7 @@ void BeaconDetector::on_connection(const Connection& c) {
   if (c.ts < 0 || c.ts >= 4294967296.0 || !opt_.internal.contains(c.orig_h)) return;
   // FIN, NULL, XMAS ... probes are a scan's, never a check-in, however regular nmap's pacing.
   if (is_stealth_probe(c)) return;
+  seen(c.orig_h, uint32_t(c.ts));
   const Address& dst = c.resp_h;
   Kind kind = Kind::ip;
   if (opt_.internal.contains(dst)) {
@@ -253,7 +300,13 @@ void BeaconDetector::on_connection(const Connection& c) {
   const bool failed = blocked || is_failed_attempt(c);
   const uint64_t bytes = c.has_counts ? c.orig_ip_bytes : 0;
   const Sample s{c.ts, c.first, dst, c.orig_p, c.resp_p, c.ip_proto, outcome_of(c), nullptr};
-  if (Pair* p = pair_for(kind, c.orig_h, dst, 0, nullptr)) add(*p, ts, bytes, failed, blocked, s);
+  if (Pair* p = pair_for(kind, c.orig_h, dst, 0, nullptr)) {
+    if (!failed && continues(*p, c, ts)) {
+      ++stats_.pieces;
+    } else {
+      add(*p, ts, bytes, failed, blocked, s);
+    }
+  }
   if (kind != Kind::ip || !failed || (c.ip_proto != kProtoTcp && c.ip_proto != kProtoUdp)) return;
   const Address net = mask_prefix(dst, dst.is_v4() ? 96 + opt_.net_prefix_v4 : opt_.net_prefix_v6);
   Pair* p = pair_for(Kind::net, c.orig_h, net, c.resp_p, nullptr);
@@ -268,6 +321,7 @@ void BeaconDetector::add_name(const Address& client, std::string_view name, doub
                               const Address& server, uint16_t port, bool linkable, bool blocked,
                               Provenance prov, const char* what) {
   if (ts < 0 || ts >= 4294967296.0) return;
+  seen(client, uint32_t(ts));
   const std::string key(strip_port(name));
   if (key.empty()) return;
   Pair* p = pair_for(Kind::sni, client, {}, 0, &key);
@@ -357,46 +411,22 @@ void BeaconDetector::link_names() {
   }
 }
 
-// RITA analyses the last 24 h of a dataset. Evidence here may span days, so the input is cut
-// into 24 h windows counted back from its last timestamp (the earliest may be shorter), and a
-// pair is reported from the latest window in which it beacons.
-std::vector<BeaconDetector::Window> BeaconDetector::windows() const {
-  uint32_t lo = UINT32_MAX, hi = 0;
-  const auto span = [&](const Pair& p) {
-    if (p.entries.empty()) return;
-    lo = std::min(lo, p.entries.front().ts);
-    hi = std::max(hi, p.entries.back().ts);
-  };
-  for (const auto& [k, p] : ip_) {
-    if (p.kind == Kind::ip) span(p);
-  }
-  for (const auto& [k, p] : sni_) span(p);
-  std::vector<Window> w;
-  if (hi <= lo) return w;
-  for (uint64_t end = hi; end > lo && w.size() < 100000; end -= std::min<uint64_t>(end, kDay)) {
-    w.push_back({std::max<uint32_t>(lo, uint32_t(end > kDay ? end - kDay : 0)), uint32_t(end)});
-  }
-  return w;
-}
-
 void BeaconDetector::finish(std::vector<Finding>& out) {
   const auto by_ts = [](const Entry& a, const Entry& b) { return a.ts < b.ts; };
   for (auto& [k, p] : ip_) std::stable_sort(p.entries.begin(), p.entries.end(), by_ts);
   for (auto& [k, p] : net_) std::stable_sort(p.entries.begin(), p.entries.end(), by_ts);
   link_names();
-  const std::vector<Window> w = windows();
-  if (w.empty()) return;
 
   std::vector<Finding> ip, sni, net;
   for (const auto& [key, p] : ip_) {
-    if (p.kind == Kind::ip) report(key.first, key.second.to_string(), p, w, ip);
+    if (p.kind == Kind::ip) report(key.first, key.second.to_string(), p, ip);
   }
-  for (const auto& [key, p] : sni_) report(key.first, key.second, p, w, sni);
+  for (const auto& [key, p] : sni_) report(key.first, key.second, p, sni);
   for (const auto& [key, p] : net_) {
     const auto& [host, prefix, port] = key;
     if (p.addrs.size() < 2) continue;  // one address: its ip pair says the same
     const int bits = prefix.is_v4() ? 96 + opt_.net_prefix_v4 : opt_.net_prefix_v6;
-    report(host, Cidr{prefix, bits}.to_string(), p, w, net);
+    report(host, Cidr{prefix, bits}.to_string(), p, net);
   }
   // An address that is a retry loop on its own inside a reported pool is part of that loop.
   for (Finding& n : net) {
@@ -435,24 +465,25 @@ void BeaconDetector::finish(std::vector<Finding>& out) {
   }
 }
 
-// RITA's verdict holds for the last 24 h; older windows are looked at only when the pair does
-// not beacon in a later one.
-BeaconDetector::Scored BeaconDetector::pick_window(const Pair& p,
-                                                   const std::vector<Window>& windows) const {
+// RITA analyses the last 24 h of a dataset. Evidence here may span days and hosts, so each pair
+// has its own windows, on its host's evidence only: the first ends at the last time the host was
+// seen, each reaches back 24 h (or to the first time the host was seen, so that a short capture
+// is measured on its own length), and the pair is reported from the latest one in which it
+// beacons. Anchoring on the host's evidence rather than the pair's alone keeps RITA's coverage
+// term: a burst in a day of traffic, or a schedule that stopped hours ago, covers little.
+BeaconDetector::Scored BeaconDetector::pick_window(const Address& host, const Pair& p) const {
   Scored s;
   // A pair that outgrew its cap had 86400 or more connections: a strobe (RITA's count gate).
   s.strobe = p.count >= opt_.params.strobe_threshold && p.count > p.entries.size();
   if (p.entries.size() < size_t(opt_.params.unique_connection_threshold)) return s;
-  // Windows the pair can appear in: from the one holding its last timestamp (and the one after,
-  // which lets in the hour before its start) back to the one holding its first.
-  const uint32_t newest = windows.front().max;
   const uint32_t first = p.entries.front().ts, last = p.entries.back().ts;
-  const size_t k_last = newest > last ? (newest - last) / kDay : 0;
-  const size_t k_first = newest > first ? (newest - first) / kDay : 0;
+  const auto span = hosts_.find(host);
+  const uint32_t host_first = span != hosts_.end() ? std::min(span->second.first, first) : first;
+  const uint32_t host_last = span != hosts_.end() ? std::max(span->second.last, last) : last;
   std::vector<uint32_t> ts;
   std::vector<double> bytes;
-  for (size_t k = k_last > 0 ? k_last - 1 : 0; k <= std::min(k_first, windows.size() - 1); ++k) {
-    const Window& win = windows[k];
+  for (int64_t end = host_last; end >= int64_t(first); end -= kDay) {
+    const Window win{uint32_t(std::max<int64_t>(host_first, end - kDay)), uint32_t(end)};
     const auto lo = std::lower_bound(p.entries.begin(), p.entries.end(), floor_hour(win.min),
                                      [](const Entry& e, uint32_t t) { return e.ts < t; });
     const auto hi = std::upper_bound(lo, p.entries.end(), win.max,
@@ -467,13 +498,37 @@ BeaconDetector::Scored BeaconDetector::pick_window(const Pair& p,
     beacon::PairScore r = beacon::score_pair(ts, bytes, win.min, win.max, opt_.params);
     if (r.verdict == Verdict::strobe) s.strobe = true;
     if (r.verdict != Verdict::scored) continue;
+    // Too short a span for a schedule: a burst of reconnects, a scan's probes.
+    // A loop of failed attempts is exempt: retry_schedule() asks it for four bursts a minute or
+    // more apart, and a client retrying a dead server briefly is what reverse shells do. It
+    // retries a service or two (Ann's Aurora: the shell's port, then the next one); failed
+    // attempts on more ports than a pair keeps (four) are a scan's probes.
+    const size_t failed = size_t(std::count_if(lo, hi, [](const Entry& e) { return e.failed; }));
+    const bool retry_loop = failed * 2 > ts.size() && !p.more_ports;
+    if (!retry_loop &&
+        (r.unique < opt_.min_intervals + 1 || ts.back() - ts.front() < opt_.min_span_s)) {
+      continue;
+    }
+    // Sessions of one schedule: the breaks between them are no interval of it.
+    std::vector<uint32_t> closed = ts;
+    std::vector<uint32_t> breaks =
+        close_breaks(closed, opt_.session_break_factor, opt_.session_break_s);
+    if (!breaks.empty()) {
+      if (auto t = beacon::timestamp_score(closed)) {
+        r.ts = std::move(*t);
+        r.score = beacon::beacon_score(r.ts.score, r.ds.score, r.dur.score, r.hist.score,
+                                       opt_.params.weights)
+                      .value_or(r.score);
+        r.threat = beacon::bucketed_score(r.score * 100, opt_.params.thresholds);
+        r.category = beacon::category_of(r.threat);
+      }
+    }
     const bool schedule_only = r.score < opt_.min_score;
     if (schedule_only) {
-      const size_t failed = size_t(std::count_if(lo, hi, [](const Entry& e) { return e.failed; }));
-      if (!retry_schedule(rhythm_of(ts, r), failed, ts.size())) continue;
+      if (!retry_schedule(rhythm_of(closed, r), failed, ts.size())) continue;
     }
     // RITA's MAD term alone: a typical deviation above half the interval is no schedule.
-    const double m = interval_median(ts);
+    const double m = interval_median(closed);
     if (!schedule_only && (m - r.ts.mad) / m < opt_.min_ts_mad_score) {
       s.irregular = true;
       continue;
@@ -484,6 +539,8 @@ BeaconDetector::Scored BeaconDetector::pick_window(const Pair& p,
     s.hi = size_t(hi - p.entries.begin());
     s.reportable = true;
     s.schedule_only = schedule_only;
+    s.ts = std::move(closed);
+    s.breaks = std::move(breaks);
     break;
   }
   return s;
@@ -551,8 +608,8 @@ std::string outcome_text(size_t n, size_t failed, size_t blocked, const char* bl
 }  // namespace
 
 void BeaconDetector::report(const Address& host, const std::string& dst, const Pair& p,
-                            const std::vector<Window>& windows, std::vector<Finding>& out) {
-  const Scored s = pick_window(p, windows);
+                            std::vector<Finding>& out) {
+  const Scored s = pick_window(host, p);
   Finding f;
   f.host = host;
   std::string where = where_text(dst, p);
@@ -599,7 +656,7 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
     zero_bytes += e.bytes == 0;
   }
   const size_t n = ts.size();
-  const Rhythm y = rhythm_of(ts, r);
+  const Rhythm y = rhythm_of(s.ts, r);
   const bool retry = failed * 2 > n;
 
   f.kind = FindingKind::beacon;
@@ -625,6 +682,7 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
                   {"total_connections", p.count},
                   {"window_start", s.w.min},
                   {"window_end", s.w.max},
+                  {"sessions", s.breaks.size() + 1},
                   {"hourly", r.hist.hist.bins}};
   std::vector<uint16_t> ports(p.ports.begin(), p.ports.begin() + p.n_ports);
   f.attributes["ports"] = ports;
@@ -651,7 +709,8 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
     f.attributes["burst_interval_range_s"] = {y.period_q1, y.period_q3};
   }
 
-  const std::string span = duration_text(double(ts.back() - ts.front()));
+  std::string span = duration_text(double(ts.back() - ts.front()));
+  if (!s.breaks.empty()) span += fmt::format(" in {} sessions", s.breaks.size() + 1);
   if (retry) {
     f.summary = fmt::format(
         "{} retried {} {}, {} times over {}, {}: find the program that keeps retrying (a "
@@ -675,6 +734,15 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
         "under RITA's reporting threshold ({}), reported as a retry loop on a schedule: {} "
         "bursts, one every {:.0f} s",
         opt_.min_score, y.bursts, y.period_median));
+  }
+  if (!s.breaks.empty()) {
+    std::string gaps;
+    for (uint32_t b : s.breaks) gaps += (gaps.empty() ? "" : ", ") + duration_text(b);
+    f.notes.push_back(fmt::format(
+        "{} pause{} of {} between sessions (longer than {:.0f} x the median interval and {}) "
+        "left out of the interval statistics",
+        s.breaks.size(), s.breaks.size() > 1 ? "s" : "", gaps, opt_.session_break_factor,
+        duration_text(opt_.session_break_s)));
   }
   if (zero_bytes == n) {
     f.notes.push_back(

@@ -10,7 +10,15 @@
 // Pairs whose attempts mostly failed or were blocked are reported as retry loops. Names borrow
 // the time and size of the connection that carried them, which then leaves its address pair (as
 // RITA joins on Zeek uids). Evidence longer than a day is scored per 24 h window, and a pair is
-// reported from the latest window in which it beacons.
+// reported from the latest window in which it beacons. Windows belong to the pair's host: the
+// first ends at the last time the host was seen and each reaches back 24 h or to the first time
+// it was seen, so one host's verdict never depends on another host's evidence. Within a window:
+//   - a gap far longer than the schedule (a laptop asleep) is a session break: the sessions are
+//     one beacon, and the break is left out of the interval statistics;
+//   - a schedule needs min_intervals intervals over min_span_s seconds, so that bursts of
+//     seconds (reconnects, a scan's probes) are not read as check-ins;
+//   - records of one long connection (same ports and protocol, cut by inactivity timeouts) are
+//     one check-in.
 #pragma once
 
 #include <absl/container/node_hash_map.h>
@@ -46,6 +54,18 @@ struct BeaconOptions {
   // long before the name was seen; later requests on the same connection then count once, as
   // RITA counts one http.log row per Zeek uid.
   uint32_t link_window_s = 60;
+  // A schedule spans at least this many non-zero intervals and this many seconds. RITA needs 4
+  // distinct timestamps but scores them against a whole day, whose histogram and coverage terms
+  // sink a short burst; windows here end where the pair ends and may be as short as the host's
+  // evidence, so the floor is explicit. 6 intervals over 10 min admits a 5-minute C2 seen for
+  // half an hour and a per-minute retry loop, not a burst of reconnects or a scan's probes.
+  size_t min_intervals = 6;
+  uint32_t min_span_s = 600;
+  // An interval longer than session_break_factor x the median interval and session_break_s is a
+  // break between sessions of one schedule (a host asleep or offline), not part of its rhythm.
+  // The absolute floor keeps an hourly retry loop's pauses (Case 2) as its rhythm.
+  double session_break_factor = 10;
+  uint32_t session_break_s = 7200;
 };
 
 class BeaconDetector : public Detector {
@@ -64,6 +84,7 @@ class BeaconDetector : public Detector {
     uint64_t names_linked = 0;        // names tied to the connection that carried them
     uint64_t multi_requests = 0;      // further names on an already linked connection
     uint64_t irregular = 0;           // scored >= min_score, left out by min_ts_mad_score
+    uint64_t pieces = 0;              // records continuing a connection already counted
   };
   const Stats& stats() const { return stats_; }
 
@@ -100,11 +121,25 @@ class BeaconDetector : public Detector {
     uint8_t n_ports = 0;
     bool more_ports = false;
     Kind kind = Kind::ip;
+    // The last few answered connections (ip and link pairs), to tell a further record of one
+    // of them (a piece cut by an inactivity timeout) from a new check-in.
+    struct Flow {
+      uint32_t start = 0;
+      uint16_t sport = 0, dport = 0;
+      uint8_t proto = 0;
+      bool used = false;
+    };
+    std::array<Flow, 4> flows{};
+    uint8_t next_flow = 0;
   };
 
  private:
   struct Window {
     uint32_t min, max;  // RITA's [datasetMin, datasetMax]
+  };
+  // Times a host was first and last seen, over all its connections and names.
+  struct Span {
+    uint32_t first = UINT32_MAX, last = 0;
   };
   // The window a pair is reported in (the latest one where it beacons), or why there is none.
   struct Scored {
@@ -114,7 +149,9 @@ class BeaconDetector : public Detector {
     bool reportable = false;
     bool irregular = false;  // scored high enough but failed min_ts_mad_score
     bool strobe = false;
-    bool schedule_only = false;  // under RITA's threshold, reported as a scheduled retry loop
+    bool schedule_only = false;    // under RITA's threshold, reported as a scheduled retry loop
+    std::vector<uint32_t> ts;      // the window's timestamps with session breaks closed up
+    std::vector<uint32_t> breaks;  // session breaks in seconds, in order
   };
   Pair* pair_for(Kind kind, const Address& host, const Address& dst, uint16_t port,
                  const std::string* name);
@@ -123,14 +160,15 @@ class BeaconDetector : public Detector {
   void add_name(const Address& client, std::string_view name, double ts, const Address& server,
                 uint16_t port, bool linkable, bool blocked, Provenance prov, const char* what);
   void link_names();
-  std::vector<Window> windows() const;
-  Scored pick_window(const Pair& p, const std::vector<Window>& windows) const;
+  void seen(const Address& host, uint32_t ts);
+  Scored pick_window(const Address& host, const Pair& p) const;
   void report(const Address& host, const std::string& dst, const Pair& p,
-              const std::vector<Window>& windows, std::vector<Finding>& out);
+              std::vector<Finding>& out);
 
   BeaconOptions opt_;
   Stats stats_;
   size_t entries_ = 0;
+  absl::node_hash_map<Address, Span> hosts_;
   // Node maps: a Pair is some 300 bytes, and the hot path probes the table for every event;
   // slots that hold pointers keep the probing in cache and rehashing cheap.
   absl::node_hash_map<std::pair<Address, Address>, Pair> ip_;  // ip and link-only pairs

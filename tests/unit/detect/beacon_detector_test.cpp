@@ -229,10 +229,10 @@ TEST(BeaconDetector, EachDayIsScoredOnItsOwn) {
   ASSERT_EQ(out.size(), 2u);
   const Finding& day1 = out[0].attributes["dst"] == "203.0.113.60" ? out[0] : out[1];
   const Finding& daily = &day1 == &out[0] ? out[1] : out[0];
-  // Windows are counted back from the end of the data, so day 1's falls 1 h short of its end.
+  // Windows are the pair's own, counted back from its last connection: all of day 1.
   EXPECT_EQ(day1.attributes["window_start"], kDay0);
-  EXPECT_EQ(day1.attributes["window_end"], kDay0 + 23 * 3600);
-  EXPECT_EQ(day1.attributes["connections"], 139);
+  EXPECT_EQ(day1.attributes["window_end"], kDay0 + 143 * 600);
+  EXPECT_EQ(day1.attributes["connections"], 144);
   EXPECT_GE(day1.attributes["score"].get<double>(), 0.95);
   EXPECT_EQ(daily.attributes["window_end"], kDay0 + 71 * 3600);  // the last 24 h, as RITA
   EXPECT_EQ(daily.attributes["connections"], 25);                // and the hour before it
