@@ -31,7 +31,7 @@ std::vector<Finding> run(BeaconDetector& d) {
 
 const Finding* to(const std::vector<Finding>& all, const std::string& dst) {
   for (const auto& f : all) {
-    if (f.kind == "beacon" && f.attributes["dst"] == dst) return &f;
+    if (f.kind == FindingKind::beacon && f.attributes["dst"] == dst) return &f;
   }
   return nullptr;
 }
