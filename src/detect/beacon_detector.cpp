@@ -7,6 +7,7 @@
 #include <ctime>
 #include <span>
 
+#include "detect/channel_traits.h"
 #include "detect/probe.h"
 
 namespace callhome {
@@ -17,18 +18,6 @@ using beacon::Verdict;
 
 constexpr uint32_t kDay = 86400;
 constexpr uint8_t kNoServer = 255;  // sni entry whose server is unknown or must not be linked
-
-// Destinations that are never "home": multicast, broadcast, link-local, loopback. Periodic
-// chatter to them (SSDP, mDNS, router solicitations) is how LANs work, not calling home.
-bool local_scope(const Address& a) {
-  const auto& b = a.bytes();
-  if (a.is_v4()) {
-    const uint8_t x = b[12];
-    return x == 0 || x == 127 || x >= 224 || (x == 169 && b[13] == 254);
-  }
-  static const Address loopback = *Address::parse("::1");
-  return b[0] == 0xff || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || a == loopback;
-}
 
 // Ports explicit proxies listen on: the only internal destinations whose names (CONNECT
 // targets, absolute-URL Hosts) are outside destinations, as RITA treats proxied traffic.
@@ -292,7 +281,7 @@ void BeaconDetector::on_connection(const Connection& c) {
     // are kept so that the names requested through it can borrow their times and sizes.
     if (c.ip_proto != kProtoTcp || !proxy_port(c.resp_p)) return;
     kind = Kind::link;
-  } else if (dst.is_unspecified() || local_scope(dst)) {
+  } else if (dst.is_unspecified() || is_local_scope(dst)) {
     return;
   }
   const auto ts = uint32_t(c.ts);

@@ -3,13 +3,9 @@
 namespace callhome {
 namespace {
 
-struct KindInfo {
-  const char* name;
-  const char* meaning;
-};
-
-constexpr KindInfo kKinds[] = {
-#define CALLHOME_FINDING_KIND_INFO(name, meaning) {#name, meaning},
+// The names, in enum order; the meanings stay in the header as the kinds' documentation.
+constexpr const char* kKinds[] = {
+#define CALLHOME_FINDING_KIND_INFO(name, meaning) #name,
     CALLHOME_FINDING_KINDS(CALLHOME_FINDING_KIND_INFO)
 #undef CALLHOME_FINDING_KIND_INFO
 };
@@ -17,16 +13,12 @@ constexpr KindInfo kKinds[] = {
 }  // namespace
 
 const char* to_string(FindingKind k) {
-  return kKinds[size_t(k)].name;
-}
-
-const char* meaning(FindingKind k) {
-  return kKinds[size_t(k)].meaning;
+  return kKinds[size_t(k)];
 }
 
 std::optional<FindingKind> finding_kind_from_name(std::string_view name) {
   for (size_t i = 0; i < kFindingKindCount; ++i) {
-    if (name == kKinds[i].name) return FindingKind(i);
+    if (name == kKinds[i]) return FindingKind(i);
   }
   return std::nullopt;
 }

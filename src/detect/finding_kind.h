@@ -42,7 +42,6 @@ inline constexpr size_t kFindingKindCount = 0 CALLHOME_FINDING_KINDS(CALLHOME_FI
 #undef CALLHOME_FINDING_KIND_COUNT
 
 const char* to_string(FindingKind k);
-const char* meaning(FindingKind k);
 std::optional<FindingKind> finding_kind_from_name(std::string_view name);
 
 }  // namespace callhome

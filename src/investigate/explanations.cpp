@@ -4,11 +4,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "enrich/enricher.h"
+#include "enrich/tsv.h"
 
 namespace callhome {
 namespace {
@@ -159,11 +158,9 @@ Result<ExplanationTable> ExplanationTable::parse(std::string_view toml_text,
 }
 
 Result<ExplanationTable> ExplanationTable::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ":1:1: cannot open the explanations table"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path);
+  auto text = read_text_file(path);
+  if (!text) return Error{text.error() + " (the explanations table)"};
+  return parse(*text, path);
 }
 
 const ExplanationTable& ExplanationTable::shipped() {

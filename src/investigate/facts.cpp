@@ -5,13 +5,9 @@
 namespace callhome {
 namespace {
 
-struct FactInfo {
-  const char* name;
-  const char* meaning;
-};
-
-constexpr FactInfo kFacts[] = {
-#define CALLHOME_FACT_INFO(name, meaning) {#name, meaning},
+// The names, in enum order; the meanings stay in the header as the kinds' documentation.
+constexpr const char* kFacts[] = {
+#define CALLHOME_FACT_INFO(name, meaning) #name,
     CALLHOME_FACTS(CALLHOME_FACT_INFO)
 #undef CALLHOME_FACT_INFO
 };
@@ -19,16 +15,12 @@ constexpr FactInfo kFacts[] = {
 }  // namespace
 
 const char* fact_name(Fact f) {
-  return kFacts[size_t(f)].name;
-}
-
-const char* fact_meaning(Fact f) {
-  return kFacts[size_t(f)].meaning;
+  return kFacts[size_t(f)];
 }
 
 std::optional<Fact> fact_from_name(std::string_view name) {
   for (size_t i = 0; i < kFactCount; ++i) {
-    if (name == kFacts[i].name) return Fact(i);
+    if (name == kFacts[i]) return Fact(i);
   }
   return std::nullopt;
 }

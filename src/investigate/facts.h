@@ -65,7 +65,6 @@ inline constexpr size_t kFactCount = 0 CALLHOME_FACTS(CALLHOME_FACT_COUNT);
 #undef CALLHOME_FACT_COUNT
 
 const char* fact_name(Fact f);
-const char* fact_meaning(Fact f);
 std::optional<Fact> fact_from_name(std::string_view name);
 
 // Whether a fact holds for a host, what was seen (a few words for the reason sentence), and the
