@@ -10,6 +10,7 @@
 #include "core/address.h"
 #include "core/events.h"
 #include "core/provenance.h"
+#include "detect/finding_details.h"
 #include "detect/finding_kind.h"
 
 namespace callhome {
@@ -28,8 +29,9 @@ struct Finding {
   Severity severity = Severity::info;
   Address host;  // the internal address the finding is about
   double first_ts = 0, last_ts = 0;
-  std::string summary;  // one sentence a person can act on
-  nlohmann::json attributes = nlohmann::json::object();
+  std::string summary;     // one sentence a person can act on
+  FindingDetails details;  // the kind's typed details (finding_kind.h names the struct)
+  nlohmann::json attributes = nlohmann::json::object();  // being replaced by details
   std::vector<EvidenceRef> evidence;
   std::vector<std::string> notes;  // why the severity is what it is (raised, lowered, suppressed)
 
@@ -38,6 +40,10 @@ struct Finding {
     if (evidence.size() < kMaxEvidence) evidence.push_back({prov, std::move(what)});
   }
 };
+
+// The finding's "attributes" as the findings document writes them: its typed details, or (while
+// the detectors move to typed details) the JSON its detector wrote.
+nlohmann::json attributes_json(const Finding& f);
 
 // A detector watches the event stream and, at the end, reports what it found. Detectors know
 // nothing of file formats; they see normalised events only.

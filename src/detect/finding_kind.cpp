@@ -5,7 +5,7 @@ namespace {
 
 // The names, in enum order; the meanings stay in the header as the kinds' documentation.
 constexpr const char* kKinds[] = {
-#define CALLHOME_FINDING_KIND_INFO(name, meaning) #name,
+#define CALLHOME_FINDING_KIND_INFO(name, details, meaning) #name,
     CALLHOME_FINDING_KINDS(CALLHOME_FINDING_KIND_INFO)
 #undef CALLHOME_FINDING_KIND_INFO
 };

@@ -120,7 +120,7 @@ struct ProfileBuilder {
   }
 
   void scan(const Finding& f) {
-    const auto& a = f.attributes;
+    const nlohmann::json a = attributes_json(f);
     destinations_of(a);
     const std::string shape = text(a, "scan_type");
     const uint8_t proto = proto_of(a);
@@ -149,7 +149,7 @@ struct ProfileBuilder {
   }
 
   void beacon(const Finding& f) {
-    const auto& a = f.attributes;
+    const nlohmann::json a = attributes_json(f);
     const uint8_t proto = proto_of(a);
     const auto ports = ports_of(a);
     const auto dests = destinations_of(a, false);
@@ -201,7 +201,7 @@ struct ProfileBuilder {
   }
 
   void port_fallback(const Finding& f) {
-    const auto& a = f.attributes;
+    const nlohmann::json a = attributes_json(f);
     destinations_of(a);
     bool all_web = true;
     for (uint16_t port : ports_of(a)) {
@@ -221,7 +221,7 @@ struct ProfileBuilder {
   // owner and whether a name was ever seen, and say "low" where those explain the traffic (a
   // long 443 session to a named platform). Only what they rate medium or above is a fact here.
   void channel(const Finding& f) {
-    const auto& a = f.attributes;
+    const nlohmann::json a = attributes_json(f);
     destinations_of(a);
     if (f.severity < Severity::medium) return;
     const std::string dst = text(a, "dst");
@@ -238,16 +238,16 @@ struct ProfileBuilder {
   // The facts a kind shows without further thought: the finding itself is the fact.
   void plain(const Finding& f, Fact fact, const char* target_key = nullptr) {
     p.facts.set(fact, what_was_seen(f),
-                target_key ? std::vector<std::string>{text(f.attributes, target_key)}
+                target_key ? std::vector<std::string>{text(attributes_json(f), target_key)}
                            : std::vector<std::string>{});
   }
 
   void proxy_bypass(const Finding& f) {
     plain(f, Fact::proxy_bypass);
-    if (number(f.attributes, "blocked") > 0) plain(f, Fact::retry_web);
+    if (number(attributes_json(f), "blocked") > 0) plain(f, Fact::retry_web);
   }
 
-  void fan_in(const Finding& f) { add_unique(p.destination_orgs, text(f.attributes, "org")); }
+  void fan_in(const Finding& f) { add_unique(p.destination_orgs, text(attributes_json(f), "org")); }
 
   void ids_alert(const Finding& f) {
     plain(f, Fact::ids_alert);
@@ -255,9 +255,9 @@ struct ProfileBuilder {
   }
 
   void vendor_contact(const Finding& f) {
-    if (text(f.attributes, "category") != "p2p_vendor") return;
+    if (text(attributes_json(f), "category") != "p2p_vendor") return;
     std::vector<std::string> names;
-    for (const auto& n : f.attributes.value("names", nlohmann::json::array())) {
+    for (const auto& n : attributes_json(f).value("names", nlohmann::json::array())) {
       names.push_back(n.value("name", std::string()));
     }
     p.facts.set(Fact::p2p_vendor, what_was_seen(f), names);
@@ -317,7 +317,8 @@ struct ProfileBuilder {
 }  // namespace
 
 bool inbound(const Finding& f) {
-  return f.kind == FindingKind::inbound_attack || text(f.attributes, "direction") == "inbound";
+  return f.kind == FindingKind::inbound_attack ||
+         text(attributes_json(f), "direction") == "inbound";
 }
 
 bool identified_service(const DestinationInfo& d) {

@@ -47,7 +47,7 @@ nlohmann::json findings_document(const std::vector<InputReport>& inputs,
                   {"first_ts", f.first_ts},
                   {"last_ts", f.last_ts},
                   {"summary", f.summary},
-                  {"attributes", f.attributes},
+                  {"attributes", attributes_json(f)},
                   {"notes", f.notes},
                   {"evidence", ev}});
   }

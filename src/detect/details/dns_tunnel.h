@@ -1,0 +1,13 @@
+// What a dns tunnel finding records: the typed facts its detector fills, which
+// the findings document writes as "attributes" and the host profile reads.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace callhome {
+
+struct DnsTunnelDetails {};
+
+void to_json(nlohmann::json& out, const DnsTunnelDetails& d);
+
+}  // namespace callhome

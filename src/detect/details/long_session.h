@@ -1,0 +1,13 @@
+// What a long session finding records: the typed facts its detector fills, which
+// the findings document writes as "attributes" and the host profile reads.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace callhome {
+
+struct LongSessionDetails {};
+
+void to_json(nlohmann::json& out, const LongSessionDetails& d);
+
+}  // namespace callhome

@@ -1,0 +1,13 @@
+// What a tool signature finding records: the typed facts its detector fills, which
+// the findings document writes as "attributes" and the host profile reads.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace callhome {
+
+struct ToolSignatureDetails {};
+
+void to_json(nlohmann::json& out, const ToolSignatureDetails& d);
+
+}  // namespace callhome
