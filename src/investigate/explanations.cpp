@@ -29,7 +29,11 @@ class TableParser {
     if (const toml::table* model = root["model"].as_table()) {
       if (auto err = number(*model, "temperature", out.temperature, true)) return err;
       if (auto err = number(*model, "floor_confidence", out.floor_confidence, true)) return err;
+      if (auto err = number(*model, "max_confidence", out.max_confidence, true)) return err;
       if (out.temperature <= 0) return where(*model) + "temperature must be positive";
+      if (out.max_confidence <= 0 || out.max_confidence > 1) {
+        return where(*model) + "max_confidence must be above 0 and at most 1";
+      }
     }
     const toml::array* list = root["explanation"].as_array();
     if (!list || list->empty()) return file_ + ":1:1: no [[explanation]] entries";

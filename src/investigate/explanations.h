@@ -46,6 +46,8 @@ struct ExplanationTable {
   double temperature = 1;
   // A floor in a severity policy applies from this confidence on.
   double floor_confidence = 0.6;
+  // The most any explanation is stated to be: what the labelled cases can vouch for.
+  double max_confidence = 0.95;
   std::vector<Explanation> explanations;
 
   static Result<ExplanationTable> parse(std::string_view toml_text, std::string_view file_name);

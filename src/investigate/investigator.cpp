@@ -140,7 +140,7 @@ std::vector<Incident> investigate(const std::vector<Finding>& findings,
     for (const auto& w : weighed) total += std::exp((w.score - top_score) / table.temperature);
     for (auto& w : weighed) {
       const double prob = std::exp((w.score - top_score) / table.temperature) / total;
-      w.h.confidence = std::round(1000 * prob) / 1000;
+      w.h.confidence = std::round(1000 * std::min(prob, table.max_confidence)) / 1000;
       w.h.explanation =
           "For: " + (w.h.evidence_for.empty() ? "nothing" : join(w.h.evidence_for, "; ")) +
           ". Against: " +

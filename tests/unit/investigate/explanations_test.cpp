@@ -11,6 +11,7 @@ constexpr std::string_view kValid = R"(
 [model]
 temperature = 2.0
 floor_confidence = 0.7
+max_confidence = 0.9
 
 [[explanation]]
 name = "tunnel"
@@ -30,6 +31,7 @@ TEST(Explanations, ReadsATable) {
   ASSERT_TRUE(t) << t.error();
   EXPECT_DOUBLE_EQ(t->temperature, 2.0);
   EXPECT_DOUBLE_EQ(t->floor_confidence, 0.7);
+  EXPECT_DOUBLE_EQ(t->max_confidence, 0.9);
   ASSERT_EQ(t->explanations.size(), 1u);
   const Explanation& e = t->explanations[0];
   EXPECT_EQ(e.name, "tunnel");
@@ -48,13 +50,14 @@ TEST(Explanations, RejectsWhatTheInvestigatorCouldNotUse) {
     std::string from, to, says;
   };
   const Case cases[] = {
-      {"dns_tunnel", "dns_tunel", "t.toml:14:3: unknown fact 'dns_tunel'"},
-      {"{targets}", "{target}", "t.toml:12:12: unknown placeholder {target}"},
+      {"dns_tunnel", "dns_tunel", "t.toml:15:3: unknown fact 'dns_tunel'"},
+      {"{targets}", "{target}", "t.toml:13:12: unknown placeholder {target}"},
       {"floor = \"high\"", "floor = \"severe\"", "unknown severity 'severe'"},
       {"weight = 4.5", "weight = \"big\"", "weight must be a number"},
       {", source = \"judgement\" },\n  { fact = \"p2p_port\"", " },\n  { fact = \"p2p_port\"",
        "source is required"},
       {"temperature = 2.0", "temperature = 0", "temperature must be positive"},
+      {"max_confidence = 0.9", "max_confidence = 1.5", "max_confidence must be above 0"},
   };
   for (const auto& c : cases) {
     std::string text(kValid);

@@ -59,6 +59,8 @@ TEST(Investigator, Case1PcIsP2pFileSharing) {
   const auto& inc = incidents[0];
   EXPECT_EQ(inc.hypotheses.front().name, "p2p_file_sharing") << inc.hypotheses.front().explanation;
   EXPECT_GT(inc.hypotheses.front().confidence, 0.5);
+  // Overwhelming evidence, yet no more certainty than the labelled cases can vouch for.
+  EXPECT_DOUBLE_EQ(inc.hypotheses.front().confidence, ExplanationTable::shipped().max_confidence);
   EXPECT_EQ(inc.severity, Severity::high);
   EXPECT_NE(inc.actions.front().find("Isolate 192.168.1.3"), std::string::npos);
   EXPECT_NE(inc.hypotheses.front().explanation.find("1214/tcp (fasttrack)"), std::string::npos);
