@@ -3,7 +3,9 @@
 // bytes (still inside the read buffer, where ASan cannot see it) fails as surely as a read out
 // of bounds. Then what it yields goes through link/IP/transport decoding with and without
 // checksum verification, fragment reassembly, tunnels, the connection tracker and the payload
-// name parsers.
+// name parsers. The bytes go through ByteSource as the command's do, so compressed inputs (the
+// corpus holds gzip, bzip2, xz and zstd seeds, whole, concatenated and truncated) reach the
+// decompressors too.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
-  libpcap-dev zlib1g-dev libssl-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  libpcap-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libssl-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libsimdjson-dev libabsl-dev libtomlplusplus-dev libmaxminddb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmaxmind-db-writer-perl
   tshark wireshark-common tcpdump python3-scapy tzdata chromium publicsuffix

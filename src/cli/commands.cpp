@@ -12,9 +12,14 @@
 #include <filesystem>
 #include <memory>
 
+#include "cli/exit_status.h"
+#include "cli/fail_on.h"
+#include "cli/help_text.h"
 #include "cli/input_runner.h"
 #include "cli/progress.h"
 #include "cli/repeated_inputs.h"
+#include "cli/unread_logs.h"
+#include "cli/usage.h"
 #include "core/fanout_sink.h"
 #include "detect/detector_set.h"
 #include "enrich/enricher.h"
@@ -50,14 +55,17 @@ struct CommonArgs {
 };
 
 void add_common(CLI::App* cmd, CommonArgs& args) {
-  cmd->add_option("INPUT", args.inputs, "capture or log files, or directories (read recursively)")
+  cmd->add_option("INPUT", args.inputs,
+                  "capture or log files, directories (read recursively), or - for standard input")
+      ->type_name("")
       ->required();
-  cmd->add_option("--format", args.format, "force the input format instead of detecting it");
+  cmd->add_option("--format", args.format, "force the input format instead of detecting it")
+      ->type_name("NAME");
   cmd->add_flag("--verify-checksums", args.verify_checksums,
                 "drop packets with bad checksums as Zeek does by default (history C/c)");
   cmd->add_option("--year", args.year, "year for syslog timestamps, which carry none")
-      ->check(CLI::Range(1970, 2200));
-  // One path or glob per occurrence, so that it never swallows the INPUT arguments after it.
+      ->check(CLI::Range(1970, 2200).description(""))
+      ->type_name("YYYY");
   // One path or glob per occurrence, so that it never swallows the INPUT arguments after it.
   cmd->add_option("--blocked-list", args.blocked_paths,
                   "the input at PATH (a file, a directory, or a glob such as 'fw/*.csv') lists "
@@ -120,6 +128,8 @@ int read_all(const CommonArgs& args, const InputFiles& in, size_t missing, Event
   options.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   options.defer_yearless = options.year == 0;
   size_t usable = 0;
+  UnreadLogs unread;  // Zeek logs of no use, said in one line at the end
+  size_t only_unread = 0;
   reports.resize(files.size());
   std::vector<size_t> yearless;
   const auto read_one = [&](size_t i) {
@@ -130,6 +140,10 @@ int read_all(const CommonArgs& args, const InputFiles& in, size_t missing, Event
     progress.clear();
     if (r == InputResult::needs_year) {
       yearless.push_back(i);
+      return;
+    }
+    if (unread.add(report)) {
+      ++only_unread;
       return;
     }
     print_problems(report);
@@ -156,15 +170,19 @@ int read_all(const CommonArgs& args, const InputFiles& in, size_t missing, Event
     const auto deferred = yearless;
     for (size_t i : deferred) read_one(i);
   }
+  if (const std::string line = unread.summary(); !line.empty()) {
+    std::fprintf(stderr, "callhome: %s\n", term_escape(line).c_str());
+  }
   if (usable == 0) {
     std::fprintf(stderr, "callhome: no usable input\n");
-    return 2;
+    return kExitUsage;
   }
-  if (usable < files.size() || missing != 0) {
+  // Logs skipped on purpose are not inputs that failed.
+  if (usable + only_unread < files.size() || missing != 0) {
     std::fprintf(stderr, "callhome: warning: %zu of %zu inputs could not be used\n",
-                 files.size() - usable + missing, files.size() + missing);
+                 files.size() - usable - only_unread + missing, files.size() + missing);
   }
-  return 0;
+  return kExitOk;
 }
 
 // conn and inputs: no output but standard output, so nothing to keep out of the walk.
@@ -252,7 +270,12 @@ int run_inputs(CommonArgs args) {
       if (n)
         events += fmt::format("{}{} {}{}", events.empty() ? "" : ", ", n, what, n == 1 ? "" : "s");
     }
-    line += "; " + (events.empty() ? std::string("no events") : events) + "\n";
+    line += "; " + (events.empty() ? std::string("no events") : events);
+    if (!r.unread_zeek_logs.empty()) {
+      line += "; not read: Zeek " + term_escape(UnreadLogs::names_in(r)) + " log" +
+              (r.unread_zeek_logs.size() == 1 ? "" : "s");
+    }
+    line += "\n";
     std::fputs(line.c_str(), stdout);
   }
   return status;
@@ -263,6 +286,7 @@ struct AnalyzeArgs {
   std::string out_dir;         // -o DIR
   std::string site;            // --site FILE.toml
   std::string asn_db, geo_db;  // MaxMind DB files
+  std::string fail_on;         // --fail-on SEVERITY; empty: exit 0 whatever was found
 };
 
 // Whether `file` would sit directly in folder `dir`, as the file system resolves both paths.
@@ -290,7 +314,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
     auto loaded = SiteProfile::load(aa.site);
     if (!loaded) {
       std::fprintf(stderr, "callhome: %s\n", term_escape(loaded.error()).c_str());
-      return 2;
+      return kExitUsage;
     }
     site = std::move(*loaded);
   }
@@ -343,7 +367,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
       } else if (std::find(standard.begin(), standard.end(), name) != standard.end()) {
         std::fprintf(stderr, "callhome: --json %s would replace the report's own %s\n",
                      term_escape(aa.json_path).c_str(), name.c_str());
-        return 2;
+        return kExitUsage;
       } else {
         json_in_folder.push_back(name);
       }
@@ -352,7 +376,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
     if (const std::string why = folder->check(); !why.empty()) {
       std::fprintf(stderr, "callhome: %s: %s\n", term_escape(aa.out_dir).c_str(),
                    term_escape(why).c_str());
-      return 2;
+      return kExitUsage;
     }
     if (FileId id; folder->dir_id(id)) skip_dirs.push_back(id);
   }
@@ -363,7 +387,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
     if (json_out->kind() == OutputFile::Kind::refused) {
       std::fprintf(stderr, "callhome: cannot write %s: %s\n", term_escape(aa.json_path).c_str(),
                    term_escape(json_out->refusal()).c_str());
-      return 2;
+      return kExitUsage;
     }
   }
   std::vector<std::string> errors;
@@ -374,7 +398,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   if (FileId id; json_out && json_out->existing(id) && is_input(id)) {
     std::fprintf(stderr, "callhome: --json %s is one of the inputs; evidence is never written\n",
                  term_escape(aa.json_path).c_str());
-    return 2;
+    return kExitUsage;
   }
   if (folder) {
     for (const FileId& id : folder->existing_files()) {
@@ -383,7 +407,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
                    "callhome: -o %s holds one of the inputs; replacing the folder would remove "
                    "evidence\n",
                    term_escape(aa.out_dir).c_str());
-      return 2;
+      return kExitUsage;
     }
   }
 
@@ -395,7 +419,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
     if (!conn_file) {
       std::fprintf(stderr, "callhome: cannot write the report %s: %s\n",
                    term_escape(aa.out_dir).c_str(), term_escape(error).c_str());
-      return 1;
+      return kExitInternal;
     }
     conn_log = std::make_unique<ConnLogWriter>(conn_file.get(), ConnLogWriter::Format::tsv,
                                                site.internal());
@@ -428,7 +452,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   if (json_out && !json_out->write(json)) {
     std::fprintf(stderr, "callhome: cannot write %s: %s\n", term_escape(aa.json_path).c_str(),
                  term_escape(json_out->error()).c_str());
-    return 1;
+    return kExitInternal;
   }
   if (folder) {
     conn_log->finish();
@@ -461,15 +485,16 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
     if (!ok || !folder->commit(error)) {
       std::fprintf(stderr, "callhome: cannot write the report %s: %s\n",
                    term_escape(aa.out_dir).c_str(), term_escape(error).c_str());
-      return 1;
+      return kExitInternal;
     }
   }
   if (json_out && !json_out->commit()) {
     std::fprintf(stderr, "callhome: cannot write %s: %s\n", term_escape(aa.json_path).c_str(),
                  term_escape(json_out->error()).c_str());
-    return 1;
+    return kExitInternal;
   }
-  return 0;
+  // Everything is written: only now may what was found decide the status.
+  return fail_on_status(incidents, severity_named(aa.fail_on));
 }
 
 // Output that never reached standard output (a full disk, a closed pipe, /dev/full) is a failed
@@ -489,52 +514,106 @@ int finish_stdout(int status) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"callhome: which machine inside this network is calling out, and why"};
-  app.set_version_flag("--version", "callhome " CALLHOME_VERSION);
+  CLI::App app{"callhome: which machine inside this network is calling out, and why", "callhome"};
+  app.set_version_flag("-V,--version", "callhome " CALLHOME_VERSION, "print the version and exit");
   app.require_subcommand(1);
+  app.footer(main_help_footer());
+  // Headings in capitals, as the EXAMPLES and EXIT STATUS sections of the footers are.
+  app.get_formatter()->label("Usage", "USAGE");
+  app.get_formatter()->label("SUBCOMMAND", "COMMAND");
+  app.get_formatter()->label("Positionals", "ARGUMENTS");
+  app.get_formatter()->label("REQUIRED", "(required)");
+  app.get_formatter()->column_width(34);
+  app.option_defaults()->group("OPTIONS");
+  app.get_help_ptr()->group("OPTIONS")->description("print this help and exit");
+  app.get_version_ptr()->group("OPTIONS");
+  const auto command = [&app](const char* name, const char* what, std::string footer) {
+    CLI::App* cmd = app.add_subcommand(name, what);
+    cmd->group("COMMANDS");
+    cmd->footer(std::move(footer));
+    cmd->get_help_ptr()->group("OPTIONS")->description("print this help and exit");
+    return cmd;
+  };
+
+  AnalyzeArgs aa;
+  CommonArgs analyze_args;
+  auto* analyze =
+      command("analyze", "rank the hosts calling out, with evidence", analyze_help_footer());
+  add_common(analyze, analyze_args);
+  analyze->add_option("--json", aa.json_path, "write the findings document to FILE (- for stdout)")
+      ->type_name("FILE");
+  analyze
+      ->add_option("--site", aa.site,
+                   "site profile (TOML): internal networks, time zone, proxy, business hours "
+                   "and idle windows")
+      ->type_name("SITE.toml");
+  analyze->add_option("--asn-db", aa.asn_db, "MaxMind DB with autonomous systems (GeoLite2-ASN)")
+      ->type_name("FILE");
+  analyze->add_option("--geo-db", aa.geo_db, "MaxMind DB with countries (GeoLite2-Country)")
+      ->type_name("FILE");
+  analyze
+      ->add_option("-o,--output", aa.out_dir,
+                   "write a report folder: report.html, report.md, report.txt, findings.json, "
+                   "conn.log, manifest.json")
+      ->type_name("DIR");
+  analyze
+      ->add_option("--fail-on", aa.fail_on,
+                   "exit with status 3 when an incident of at least this severity is found "
+                   "(info, low, medium, high, critical)")
+      ->type_name("SEVERITY")
+      ->check(severity_validator());
 
   CommonArgs conn_args;
   bool conn_json = false;
-  auto* conn = app.add_subcommand("conn", "write connection records as Zeek's conn.log");
+  bool conn_stats = false;
+  auto* conn = command("conn", "write connection records as Zeek's conn.log", conn_help_footer());
   add_common(conn, conn_args);
   conn->add_flag("--json", conn_json, "JSON lines instead of TSV");
-  bool conn_stats = false;
   conn->add_flag("--stats", conn_stats, "print per-input counts to standard error");
 
   CommonArgs inputs_args;
-  auto* inputs = app.add_subcommand(
-      "inputs", "say what each input is and how much of it can be read, without analysing");
+  auto* inputs = command("inputs",
+                         "say what each input is and how much of it can be read, without "
+                         "analysing",
+                         inputs_help_footer());
   add_common(inputs, inputs_args);
 
-  CommonArgs analyze_args;
-  AnalyzeArgs aa;
-  auto* analyze = app.add_subcommand("analyze", "rank the hosts calling out, with evidence");
-  add_common(analyze, analyze_args);
-  analyze->add_option("--json", aa.json_path, "write the findings document to FILE (- for stdout)");
-  analyze->add_option("--site", aa.site,
-                      "site profile (TOML): internal networks, time zone, proxy, "
-                      "business hours and idle windows");
-  analyze->add_option("--asn-db", aa.asn_db, "MaxMind DB with autonomous systems (GeoLite2-ASN)");
-  analyze->add_option("--geo-db", aa.geo_db, "MaxMind DB with countries (GeoLite2-Country)");
-  analyze->add_option(
-      "-o,--output", aa.out_dir,
-      "write a report folder: report.html, report.md, report.txt, findings.json, conn.log, "
-      "manifest.json");
+  // Listed with the others; `callhome help CMD` itself is turned into `CMD --help` before parsing.
+  std::string help_topic;
+  auto* help =
+      command("help", "print the help of a command: callhome help COMMAND", help_help_footer());
+  help->add_option("COMMAND", help_topic, "the command")->type_name("");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return finish_stdout(code == 0 ? 0 : 2);
+  std::string error;
+  const std::vector<std::string> args =
+      expand_help_command(app, std::vector<std::string>(argv + 1, argv + argc), error);
+  if (!error.empty()) {
+    std::fputs(error.c_str(), stderr);
+    return finish_stdout(kExitUsage);
   }
-  int status = 2;
+  try {
+    // CLI11 takes a vector in reverse order, the way it consumes it.
+    app.parse(std::vector<std::string>(args.rbegin(), args.rend()));
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {  // --help, --version: printed to standard output
+      app.exit(e);
+      return finish_stdout(kExitOk);
+    }
+    std::fputs(usage_error_message(app, args, e).c_str(), stderr);
+    return finish_stdout(kExitUsage);
+  }
+  int status = kExitUsage;
   try {
     if (*conn) status = run_conn(conn_args, conn_json, conn_stats);
     if (*analyze) status = run_analyze(analyze_args, aa);
     if (*inputs) status = run_inputs(inputs_args);
+    if (*help) {  // reached only as `callhome help --help` and the like
+      std::fputs(app.help().c_str(), stdout);
+      status = kExitOk;
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "callhome: internal error: %s\n", e.what());
-    status = 1;
+    status = kExitInternal;
   }
   return finish_stdout(status);
 }

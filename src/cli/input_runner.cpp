@@ -18,6 +18,7 @@
 #include "flow/payload_names.h"
 #include "flow/tracker_prefetch.h"
 #include "ingest/byte_source.h"
+#include "ingest/compression.h"
 #include "logs/registry.h"
 
 namespace callhome {
@@ -109,6 +110,10 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
   };
   std::vector<std::string> files;
   for (const auto& arg : args) {
+    if (arg == kStdinArg) {
+      files.push_back(arg);
+      continue;
+    }
     std::error_code ec;
     auto status = fs::status(arg, ec);
     if (ec) {
@@ -237,7 +242,8 @@ bool declared_blocked(const std::string& path, const std::vector<BlockedListPatt
 
 InputResult run_input(const std::string& path, uint32_t index, const RunOptions& options,
                       EventSink& events, InputReport& report) {
-  report.path = path;
+  const bool is_stdin = path == kStdinArg;
+  report.path = is_stdin ? std::string(kStdinName) : path;
   std::string declared_by;
   DeclaredBlockedSink blocked_sink(events);
   const bool blocked = declared_blocked(path, options.blocked_lists, &declared_by);
@@ -250,7 +256,7 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
   std::string error;
   ByteSource::Options bopt;
   bopt.hash = options.hash;
-  auto src = ByteSource::open(path, &error, bopt);
+  auto src = is_stdin ? ByteSource::open_stdin(bopt) : ByteSource::open(path, &error, bopt);
   if (!src) {
     report.note(0, 0, error);
     return InputResult::unusable;
@@ -261,11 +267,28 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
   }
   report.bytes = src->file_size();
   src->ensure(64 * 1024);
+  // Compressed or archived as callhome cannot read: say what to do instead. (A log inside a tar
+  // would half sniff as that log, its lines numbered in the archive and its headers rejected.)
+  std::string refusal;
+  if (*src->unsupported_compression()) {
+    refusal = std::string("compressed with ") + src->unsupported_compression() +
+              ", which callhome does not read; decompress it first";
+  } else if (const char* archive = detect_archive(src->data(), src->available())) {
+    refusal =
+        std::string("a ") + archive + " archive, which callhome does not read; extract it first";
+  }
+  if (!refusal.empty()) {
+    report.note(0, 0, refusal);
+    report.sha256 = src->finish_hash();
+    report.bytes = src->file_size();
+    if (!src->stream_error().empty()) report.note(0, src->offset(), src->stream_error());
+    return InputResult::unusable;
+  }
   std::string head(reinterpret_cast<const char*>(src->data()), src->available());
   std::string format = options.forced_format.empty() ? detect_format(head) : options.forced_format;
   bool ok = true;
   const LogFormat* const f = find_log_format(format);
-  if (f && f->needs_year && options.year == 0 && options.defer_yearless) {
+  if (f && f->needs_year && options.year == 0 && options.defer_yearless && !is_stdin) {
     return InputResult::needs_year;
   }
   if (format == "pcap" || format == "pcapng") {
@@ -283,22 +306,28 @@ InputResult run_input(const std::string& path, uint32_t index, const RunOptions&
                   std::to_string(ctx.year) + " (" + options.year_source + ")";
     } else if (f->needs_year && ctx.year == 0) {
       // No --year: the year the file was last written is the best guess left; say so.
+      // Standard input has no such time (and cannot wait for the other inputs): this year.
       struct stat st {};
-      std::time_t t = ::stat(path.c_str(), &st) == 0 ? st.st_mtime : std::time(nullptr);
+      const bool dated = !is_stdin && ::stat(path.c_str(), &st) == 0;
+      std::time_t t = dated ? st.st_mtime : std::time(nullptr);
       std::tm tm{};
       gmtime_r(&t, &tm);
       ctx.year = tm.tm_year + 1900;
       year_note = "timestamps carry no year and --year was not given: read as " +
-                  std::to_string(ctx.year) + " (the file's modification time)";
+                  std::to_string(ctx.year) +
+                  (dated ? " (the file's modification time)" : " (the current year)");
     }
     f->read(lines, ctx, sink, report);
     ok = report.records > 0;
     if (report.year_assumed && !year_note.empty()) report.note(0, 0, year_note);
   } else {
-    report.note(0, 0,
-                format.empty() ? "unrecognised format (not a capture or a supported log)"
-                               : "unknown format name: " + format);
     ok = false;
+    if (!format.empty()) {
+      report.note(0, 0, "unknown format name: " + format);
+    } else if (!(src->compressed() && head.empty() && !src->stream_error().empty())) {
+      // (Compressed data that decoded to nothing is explained by its stream error below.)
+      report.note(0, 0, "unrecognised format (not a capture or a supported log)");
+    }
   }
   // Hashing the rest first: that read may find that the file changed size while being read.
   report.sha256 = src->finish_hash();

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/events.h"
@@ -14,6 +15,10 @@
 #include "report/output_file.h"
 
 namespace callhome {
+
+// The INPUT that names standard input, and the name its report and messages give it.
+inline constexpr std::string_view kStdinArg = "-";
+inline constexpr std::string_view kStdinName = "<stdin>";
 
 // An input the analyst declared a list of blocked connections (a firewall export of its denies
 // that has no verdict column), by path or glob.
@@ -50,7 +55,7 @@ struct RunOptions {
 // to `errors` as "PATH: why". Files named on the command line keep their order. Directories in
 // `skip_dirs` (the report folder being written) and the temporary folders callhome makes
 // (.callhome-XXXXXX, left by a killed run) are never walked: what callhome wrote is not
-// evidence. Each one skipped is said in `notes`.
+// evidence. Each one skipped is said in `notes`. "-" (standard input) is kept as it is.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
                                        std::vector<std::string>& errors,
                                        const std::vector<FileId>& skip_dirs = {},
@@ -61,10 +66,11 @@ std::string detect_format(const std::string& head);
 
 enum class InputResult { read, unusable, needs_year };
 
-// Reads one file into `sink`. `unusable` when nothing could be read (unreadable file, unknown
-// format: `report.problems` then says why; or a known format with no usable record); `needs_year`
-// when deferred (defer_yearless). Damage inside a file is counted in `report` and never stops the
-// read.
+// Reads one file ("-": standard input) into `sink`. `unusable` when nothing could be read
+// (unreadable file, unknown format or compression: `report.problems` then says why; or a known
+// format with no usable record); `needs_year` when deferred (defer_yearless; never standard
+// input, which cannot be read twice). Damage inside a file is counted in `report` and never stops
+// the read.
 InputResult run_input(const std::string& path, uint32_t index, const RunOptions& options,
                       EventSink& sink, InputReport& report);
 

@@ -43,7 +43,17 @@ InputFiles drop_repeated_inputs(const std::vector<std::string>& files) {
   };
   std::map<std::pair<dev_t, ino_t>, std::string> seen;  // identity -> the path read
   std::multimap<off_t, Kept> by_size;
+  bool stdin_seen = false;
   for (const auto& path : files) {
+    if (path == "-") {  // standard input: no file to compare, and it can be read only once
+      if (stdin_seen) {
+        out.notes.push_back("-: standard input given more than once; read once");
+      } else {
+        out.files.push_back(path);
+      }
+      stdin_seen = true;
+      continue;
+    }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {  // run_input reports why it cannot be read
       out.files.push_back(path);

@@ -31,6 +31,11 @@ struct InputReport {
   // guess. Formats that may carry the year (Cisco ASA, RFC 5424) set it only when one did not.
   bool year_assumed = false;
 
+  // Zeek logs of kinds callhome has no use for (dhcp, files, x509, ...), by the name the log gives
+  // itself ("" when it gives none). Said once for all inputs, not per file: a Zeek directory
+  // holds a dozen of them.
+  std::vector<std::string> unread_zeek_logs;
+
   static constexpr size_t kMaxProblems = 20;
 
   // Counts a rejected record and keeps its description while there is room.

@@ -4,22 +4,24 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "core/regular_file.h"
+#include "ingest/decompressor.h"
 
 namespace callhome {
 
-struct ByteSource::Gzip {
-  z_stream z{};
+// The decompressor of a compressed file and its input: raw bytes read ahead of the decoder.
+struct ByteSource::Codec {
+  CompressionMagic magic;
+  std::unique_ptr<Decompressor> decoder;
   std::vector<uint8_t> in;
+  size_t pos = 0, len = 0;  // the undecoded input is in[pos, len)
   bool done = false;
-  Gzip() : in(size_t(1) << 20) {}
-  ~Gzip() { inflateEnd(&z); }
+  Codec() : in(size_t(1) << 20) {}
 };
 
 namespace {
@@ -46,34 +48,42 @@ std::unique_ptr<ByteSource> ByteSource::open(const std::string& path, std::strin
   std::unique_ptr<ByteSource> s(new ByteSource());
   s->fd_ = fd;
   s->file_size_ = uint64_t(st.st_size);
-  s->options_ = options;
-  if (options.hash) {
-    s->sha_ = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(sha_ctx(s->sha_), EVP_sha256(), nullptr);
-  }
-  s->buf_.resize(options.chunk);
-  s->start_gzip_if_magic();
+  s->start(options);
   return s;
+}
+
+std::unique_ptr<ByteSource> ByteSource::open_stdin(const Options& options) {
+  std::unique_ptr<ByteSource> s(new ByteSource());
+  s->fd_ = STDIN_FILENO;
+  s->owns_fd_ = false;  // closing it would let a later open() reuse descriptor 0 unawares
+  s->size_unknown_ = true;
+  s->start(options);
+  return s;
+}
+
+void ByteSource::start(const Options& options) {
+  options_ = options;
+  if (options.hash) {
+    sha_ = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(sha_ctx(sha_), EVP_sha256(), nullptr);
+  }
+  buf_.resize(options_.chunk);
+  start_decompression_if_magic();
 }
 
 std::unique_ptr<ByteSource> ByteSource::from_memory(std::string bytes, const Options& options) {
   std::unique_ptr<ByteSource> s(new ByteSource());
   s->file_size_ = bytes.size();
   s->memory_ = std::move(bytes);
-  s->options_ = options;
   // Small inputs (tests, fuzzing) do not need a full-size read buffer; it grows on demand.
-  s->options_.chunk = std::min(options.chunk, std::max<size_t>(s->memory_.size(), 64 * 1024));
-  if (options.hash) {
-    s->sha_ = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(sha_ctx(s->sha_), EVP_sha256(), nullptr);
-  }
-  s->buf_.resize(s->options_.chunk);
-  s->start_gzip_if_magic();
+  Options small = options;
+  small.chunk = std::min(options.chunk, std::max<size_t>(s->memory_.size(), 64 * 1024));
+  s->start(small);
   return s;
 }
 
 ByteSource::~ByteSource() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0 && owns_fd_) ::close(fd_);
   if (sha_) EVP_MD_CTX_free(sha_ctx(sha_));
 }
 
@@ -101,8 +111,10 @@ size_t ByteSource::read_raw(uint8_t* dst, size_t max) {
   size_t got = 0;
   if (fd_ >= 0) {
     // A file that grows while it is read (a live log) is read up to its size when opened, so
-    // that the size and the hash reported describe the same bytes.
-    max = size_t(std::min<uint64_t>(max, file_size_ - std::min(file_size_, raw_read_)));
+    // that the size and the hash reported describe the same bytes. A pipe has no such size.
+    if (!size_unknown_) {
+      max = size_t(std::min<uint64_t>(max, file_size_ - std::min(file_size_, raw_read_)));
+    }
     while (got < max) {
       ssize_t r = ::read(fd_, dst + got, max - got);
       if (r < 0 && errno == EINTR) continue;
@@ -117,7 +129,7 @@ size_t ByteSource::read_raw(uint8_t* dst, size_t max) {
       }
       got += size_t(r);
     }
-    if (got == max && raw_read_ + got >= file_size_) raw_eof_ = true;
+    if (!size_unknown_ && got == max && raw_read_ + got >= file_size_) raw_eof_ = true;
   } else {
     got = std::min(max, memory_.size() - memory_pos_);
     std::memcpy(dst, memory_.data() + memory_pos_, got);
@@ -126,23 +138,32 @@ size_t ByteSource::read_raw(uint8_t* dst, size_t max) {
   }
   if (sha_ && got) EVP_DigestUpdate(sha_ctx(sha_), dst, got);
   raw_read_ += got;
-  if (fd_ >= 0 && raw_eof_ && stream_error_.empty()) check_size_at_end();
+  if (size_unknown_) file_size_ = raw_read_;
+  if (fd_ >= 0 && !size_unknown_ && raw_eof_ && stream_error_.empty()) check_size_at_end();
   if (on_read_ && got) on_read_(raw_read_);
   return got;
 }
 
-void ByteSource::start_gzip_if_magic() {
-  // Read the first raw bytes into the output buffer; if they are gzip, move them to the
-  // inflater's input instead.
+const char* ByteSource::compression() const {
+  return codec_ ? codec_->magic.name : "";
+}
+
+void ByteSource::start_decompression_if_magic() {
+  // Read the first raw bytes into the output buffer; if they are compressed, move them to the
+  // decoder's input instead.
   end_ = read_raw(buf_.data(), std::min<size_t>(buf_.size(), 64 * 1024));
-  if (!options_.decompress || end_ < 2 || buf_[0] != 0x1f || buf_[1] != 0x8b) return;
-  gzip_ = std::make_unique<Gzip>();
-  if (gzip_->in.size() < end_) gzip_->in.resize(end_);
-  std::memcpy(gzip_->in.data(), buf_.data(), end_);
-  gzip_->z.next_in = gzip_->in.data();
-  gzip_->z.avail_in = unsigned(end_);
+  if (!options_.decompress) return;
+  const CompressionMagic magic = detect_compression(buf_.data(), end_);
+  if (magic.kind == Compression::unsupported) unsupported_ = magic.name;
+  auto decoder = make_decompressor(magic.kind);
+  if (!decoder) return;
+  codec_ = std::make_unique<Codec>();
+  codec_->magic = magic;
+  codec_->decoder = std::move(decoder);
+  if (codec_->in.size() < end_) codec_->in.resize(end_);
+  std::memcpy(codec_->in.data(), buf_.data(), end_);
+  codec_->len = end_;
   end_ = 0;
-  inflateInit2(&gzip_->z, 15 + 32);  // 32: accept a gzip (or zlib) header
 }
 
 size_t ByteSource::refill(size_t n) {
@@ -153,53 +174,72 @@ size_t ByteSource::refill(size_t n) {
     begin_ = 0;
   }
   if (n > buf_.size()) buf_.resize(std::max(n, buf_.size() * 2));
+  if (codec_) return decode_more(n);
   while (end_ < n) {
-    size_t room = buf_.size() - end_;
-    if (!gzip_) {
-      size_t got = read_raw(buf_.data() + end_, room);
-      if (got == 0) break;
-      end_ += got;
-      continue;
+    size_t got = read_raw(buf_.data() + end_, buf_.size() - end_);
+    if (got == 0) break;
+    end_ += got;
+  }
+  return end_ - begin_;
+}
+
+size_t ByteSource::decode_more(size_t n) {
+  Codec& c = *codec_;
+  const std::string name = c.magic.name;
+  while (end_ < n && !c.done) {
+    if (c.pos == c.len && !raw_eof_) {
+      c.pos = 0;
+      c.len = read_raw(c.in.data(), c.in.size());
     }
-    auto& g = *gzip_;
-    if (g.done) break;
-    if (g.z.avail_in == 0) {
-      size_t got = read_raw(g.in.data(), g.in.size());
-      if (got == 0) {
+    const auto s = c.decoder->step(c.in.data() + c.pos, c.len - c.pos, buf_.data() + end_,
+                                   buf_.size() - end_, raw_eof_ && c.pos == c.len);
+    c.pos += s.read;
+    end_ += s.written;
+    if (s.status == Decompressor::Status::error) {
+      add_stream_error(name + " data corrupt: " + c.decoder->error());
+      c.done = true;
+    } else if (s.status == Decompressor::Status::stream_end) {
+      next_compressed_stream();
+    } else if (s.read == 0 && s.written == 0) {
+      // No progress: with input left the decoder is stuck on it; without, the file ended
+      // inside the stream (unless reading failed, which says so itself).
+      if (c.pos < c.len) {
+        add_stream_error(name + " data corrupt: the decoder stopped at compressed byte " +
+                         std::to_string(raw_read_ - (c.len - c.pos)));
+        c.done = true;
+      } else if (raw_eof_) {
         if (stream_error_.find("read error") == std::string::npos) {
-          add_stream_error("gzip data truncated (no end of stream)");
+          add_stream_error(name + " data truncated (no end of stream)");
         }
-        g.done = true;
-        break;
+        c.done = true;
       }
-      g.z.next_in = g.in.data();
-      g.z.avail_in = unsigned(got);
-    }
-    g.z.next_out = buf_.data() + end_;
-    g.z.avail_out = unsigned(std::min<size_t>(room, UINT32_MAX));
-    int rc = inflate(&g.z, Z_NO_FLUSH);
-    end_ = size_t(g.z.next_out - buf_.data());
-    if (rc == Z_STREAM_END) {
-      // Concatenated gzip members (as `cat a.gz b.gz` makes) continue the stream.
-      if (g.z.avail_in == 0) {
-        size_t got = read_raw(g.in.data(), g.in.size());
-        g.z.next_in = g.in.data();
-        g.z.avail_in = unsigned(got);
-      }
-      if (g.z.avail_in == 0) {
-        g.done = true;
-      } else if (g.z.next_in[0] == 0x1f) {
-        inflateReset(&g.z);
-      } else {
-        add_stream_error("trailing bytes after the gzip stream ignored");
-        g.done = true;
-      }
-    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      add_stream_error(std::string("gzip data corrupt: ") + (g.z.msg ? g.z.msg : "inflate error"));
-      g.done = true;
     }
   }
   return end_ - begin_;
+}
+
+void ByteSource::next_compressed_stream() {
+  Codec& c = *codec_;
+  // Enough of what follows to see a magic number: move the rest to the front and read on.
+  constexpr size_t kMagicBytes = 6;
+  if (c.len - c.pos < kMagicBytes && !raw_eof_) {
+    std::memmove(c.in.data(), c.in.data() + c.pos, c.len - c.pos);
+    c.len -= c.pos;
+    c.pos = 0;
+    while (c.len < kMagicBytes && !raw_eof_) {
+      c.len += read_raw(c.in.data() + c.len, c.in.size() - c.len);
+    }
+  }
+  if (c.pos == c.len) {  // the file ends with the stream: the clean end
+    c.done = true;
+    return;
+  }
+  if (detect_compression(c.in.data() + c.pos, c.len - c.pos).kind == c.magic.kind) {
+    c.decoder->restart();  // concatenated streams continue the data
+    return;
+  }
+  add_stream_error(std::string("trailing bytes after the ") + c.magic.name + " stream ignored");
+  c.done = true;
 }
 
 std::string ByteSource::finish_hash() {

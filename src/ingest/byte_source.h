@@ -1,6 +1,7 @@
-// Sequential, read-only access to an evidence file: large reads into a reusable buffer,
-// transparent gzip, and a SHA-256 of the bytes on disk computed while they stream past.
-// Memory stays at a few MiB whatever the file size.
+// Sequential, read-only access to an evidence file or standard input: large reads into a
+// reusable buffer, transparent gzip, bzip2, xz and zstd (told by their magic bytes), and a
+// SHA-256 of the bytes as stored computed while they stream past. Memory stays at a few MiB
+// whatever the file size.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +18,7 @@ class ByteSource {
  public:
   struct Options {
     bool hash = true;                  // compute the SHA-256 of the file as stored
-    bool decompress = true;            // gunzip when the file starts with the gzip magic
+    bool decompress = true;            // decompress when the file starts with a supported magic
     size_t chunk = size_t(256) << 10;  // bytes per read(): small enough to stay in L2
   };
 
@@ -25,6 +26,9 @@ class ByteSource {
   static std::unique_ptr<ByteSource> open(const std::string& path, std::string* error);
   static std::unique_ptr<ByteSource> open(const std::string& path, std::string* error,
                                           const Options& options);
+  // Reads standard input to its end. Its size is known only then: file_size() counts the bytes
+  // read so far, and a pipe cannot be read twice.
+  static std::unique_ptr<ByteSource> open_stdin(const Options& options);
   // Reads from memory (tests, fuzzing); the bytes are copied.
   static std::unique_ptr<ByteSource> from_memory(std::string bytes, const Options& options);
   static std::unique_ptr<ByteSource> from_memory(std::string bytes) {
@@ -52,11 +56,16 @@ class ByteSource {
 
   // Told the bytes of the file read so far after every later read() (progress display).
   void on_read(std::function<void(uint64_t)> f) { on_read_ = std::move(f); }
-  bool compressed() const { return gzip_ != nullptr; }
+  bool compressed() const { return codec_ != nullptr; }
+  // "gzip", "bzip2", "xz", "zstd" while decompressing; empty otherwise.
+  const char* compression() const;
+  // The compression the file starts with when callhome cannot read it ("lz4", "zip", "7z"),
+  // else empty. Such a file is handed out as it is stored, for the caller to refuse.
+  const char* unsupported_compression() const { return unsupported_; }
   // The size when opened, or the bytes actually read if the file shrank before they were: the
   // bytes the SHA-256 covers once finish_hash() has run.
   uint64_t file_size() const { return file_size_; }
-  // Why the stream ended early ("gzip data truncated", "read error: ...") or differs from the
+  // Why the stream ended early ("xz data truncated", "read error: ...") or differs from the
   // file ("the file grew while it was read ..."); empty if nothing of the kind happened.
   const std::string& stream_error() const { return stream_error_; }
   // Hashes whatever of the file was not read yet, then returns the SHA-256 in hex
@@ -64,15 +73,20 @@ class ByteSource {
   std::string finish_hash();
 
  private:
-  struct Gzip;
+  struct Codec;
   ByteSource() = default;
+  void start(const Options& options);  // after the source of the bytes is set
   size_t refill(size_t n);
+  size_t decode_more(size_t n);               // refill's loop when decompressing
+  void next_compressed_stream();              // after one ended: the next, or the end
   size_t read_raw(uint8_t* dst, size_t max);  // from the file or memory, hashing as it goes
-  void start_gzip_if_magic();
+  void start_decompression_if_magic();
   void add_stream_error(const std::string& what);
   void check_size_at_end();  // at the end of the file: did it change size while being read?
 
   int fd_ = -1;
+  bool owns_fd_ = true;
+  bool size_unknown_ = false;  // a pipe: read to its end, whatever size it had at open
   std::string memory_;
   size_t memory_pos_ = 0;
   bool raw_eof_ = false;
@@ -83,7 +97,8 @@ class ByteSource {
   std::vector<uint8_t> buf_;
   size_t begin_ = 0, end_ = 0;
   uint64_t offset_ = 0;
-  std::unique_ptr<Gzip> gzip_;
+  std::unique_ptr<Codec> codec_;
+  const char* unsupported_ = "";
   void* sha_ = nullptr;  // EVP_MD_CTX*, kept opaque to keep OpenSSL out of this header
   std::string stream_error_;
 };

@@ -200,7 +200,10 @@ class ZeekReader {
   }
 
   void finish() {
-    if (json_other_ > 0) {
+    if (json_other_ == 0) return;
+    if (json_other_paths_.empty()) json_other_paths_.emplace_back();  // no "_path" said which
+    for (auto& p : json_other_paths_) report_.unread_zeek_logs.push_back(std::move(p));
+    if (report_.records > 0) {  // mixed with logs that were read: say how much was left out
       report_.note(0, 0,
                    std::to_string(json_other_) +
                        " JSON records of Zeek logs callhome does not read were skipped");
@@ -256,11 +259,7 @@ class ZeekReader {
     bool known = false;
     tsv_kind_ = kind_of_path(path_, known);
     if (!known) tsv_kind_ = kind_of_fields(has);
-    if (tsv_kind_ == Kind::other) {
-      report_.note(0, 0,
-                   "Zeek " + (path_.empty() ? std::string("unnamed") : path_) +
-                       " log: nothing callhome reads");
-    }
+    if (tsv_kind_ == Kind::other) report_.unread_zeek_logs.push_back(path_);
   }
 
   void tsv_line(std::string_view l) {
@@ -413,6 +412,11 @@ class ZeekReader {
     if (!known) kind = kind_of_fields(rec_.has);
     if (kind == Kind::other) {
       ++json_other_;
+      const bool named = !rec_.path.empty() && json_other_paths_.size() < kMaxOtherPaths;
+      if (named && std::find(json_other_paths_.begin(), json_other_paths_.end(), rec_.path) ==
+                       json_other_paths_.end()) {
+        json_other_paths_.push_back(rec_.path);
+      }
       return;
     }
     emit(kind);
@@ -614,6 +618,8 @@ class ZeekReader {
   simdjson::dom::parser parser_;
   std::vector<char> buf_;
   uint64_t json_other_ = 0;
+  static constexpr size_t kMaxOtherPaths = 32;
+  std::vector<std::string> json_other_paths_;  // their "_path"s, each once
 
   Record rec_;  // reused, like the events below, so that strings keep their capacity
   Connection conn_;
