@@ -8,13 +8,20 @@ Every btest under ZEEK_SRC/testing/btest that reads a trace from testing/btest/T
 ... -r $TRACES/...`) and checks a conn log with btest-diff has that log's baseline compared
 with what `callhome conn` writes for the same trace(s), by ../shared/tools/conncmp.py. Zeek's
 checksum setting is the btest's: -C (or ignore_checksums) means ignore, otherwise verify
-(`callhome conn --verify-checksums`). A baseline cut to some columns (zeek-cut,
+(`callhome conn --verify-checksums`). So are its likely server ports (`callhome conn
+--likely-server-ports`): a bare-mode run (-b) has those of the scripts it loads, found in
+ZEEK_SRC/scripts as Zeek finds them (base/init-bare.zeek, base/init-frameworks-and-bifs.zeek,
+then the test's @load lines and the scripts on its command line, each with its @load closure):
+the server ports of every Analyzer::register_for_ports and PacketAnalyzer::register_for_ports
+call there, and `redef likely_server_ports += {...}`. Any other run has callhome's default
+plus what the test's own scripts add that way. A baseline cut to some columns (zeek-cut,
 btest-diff-cut) is compared on those columns only.
 
-What Zeek was told beyond that is not reproduced: bare mode (-b, fewer likely server ports,
-no protocol analyzers), redefs in the test or on its command line, scripts that write the
-log their own way, packet filters. Such baselines are flagged (columns `bare`, `redef`) and
-counted apart in the summary, so a figure over plain baselines can be told from one over all.
+What Zeek was told beyond that is not reproduced: the protocol analyzers themselves (fewer in
+bare mode), redefs in the test or on its command line, scripts that write the log their own
+way, packet filters. Such baselines are flagged (columns `bare`, `redef`) and counted apart in
+the summary, so a figure over plain baselines can be told from one over all. A load that cannot
+be found under ZEEK_SRC/scripts (a file the test makes, a plugin's script) counts as a redef.
 
 Writes OUT/results.tsv (one row per baseline), and per baseline the candidate log and the
 conncmp report under OUT/runs/. The last line is machine-readable:
@@ -47,6 +54,7 @@ class Case:
     bare: bool
     redef: bool
     columns: list = field(default_factory=list)  # from zeek-cut / btest-diff-cut, if known
+    ports: str = "default"    # callhome conn --likely-server-ports
     status: str = ""
     ref: int = 0
     cand: int = 0
@@ -76,6 +84,119 @@ def read_text(path, limit=1 << 20):
             return f.read(limit)
     except OSError:
         return ""
+
+
+PORT = re.compile(r"\b(\d+)/(tcp|udp)\b")
+REGISTER = re.compile(r"\b(Packet)?Analyzer::register_for_ports\s*\(([^;]*?)\)\s*;", re.S)
+LIKELY_REDEF = re.compile(r"redef\s+likely_server_ports\s*\+=\s*\{([^}]*)\}")
+
+
+def top_level_args(text):
+    """Arguments of a call, split at the commas outside braces and parentheses."""
+    args, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch in "{(["
+        depth -= ch in "})]"
+        if ch == "," and depth == 0:
+            args.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return args + [cur.strip()] if cur.strip() else args
+
+
+class ZeekScripts:
+    """Zeek's likely_server_ports for a run, from the scripts of a Zeek source tree."""
+
+    def __init__(self, zeek_src):
+        root = os.path.join(zeek_src, "scripts")
+        self.path = [root, os.path.join(root, "policy"), os.path.join(root, "site")]
+        self.texts = {}
+        bare, _ = self.closure(["base/init-bare", "base/init-frameworks-and-bifs"], root)
+        self.bare_ports = self.server_ports(bare)
+
+    def resolve(self, name, cur_dir):
+        """A @load's file, searched relative to the loading file's directory, then on ZEEKPATH."""
+        dirs = [cur_dir] if name.startswith(".") else [cur_dir] + self.path
+        for d in dirs:
+            base = os.path.normpath(os.path.join(d, name))
+            for cand in (base, base + ".zeek", os.path.join(base, "__load__.zeek")):
+                if os.path.isfile(cand):
+                    return cand
+        return None
+
+    # Loads that a source tree lacks but that register no ports: scripts the build generates
+    # (base/bif/..., base/misc/installation) and the optional cluster layout of a site.
+    NOT_IN_SOURCE = re.compile(r"^(base/bif(/.*)?|base/misc/installation|cluster-layout)$")
+
+    def closure(self, names, cur_dir):
+        """The files `names` load, recursively; and the names not found (but NOT_IN_SOURCE)."""
+        files, missing, todo = [], [], [(n, cur_dir) for n in names]
+        seen = set()
+        while todo:
+            name, d = todo.pop()
+            path = self.resolve(name, d)
+            if path is None:
+                if not self.NOT_IN_SOURCE.match(name.removesuffix(".zeek")):
+                    missing.append(name)
+                continue
+            if path in seen:
+                continue
+            seen.add(path)
+            files.append(path)
+            for line in self.text(path).splitlines():
+                m = re.match(r"\s*@load\s+(\S+)", line)
+                if m:
+                    todo.append((m.group(1), os.path.dirname(path)))
+        return files, missing
+
+    def text(self, path):
+        if path not in self.texts:
+            self.texts[path] = read_text(path)
+        return self.texts[path]
+
+    def server_ports(self, files):
+        """Ports that register_for_ports calls and `redef likely_server_ports += {...}` in
+        `files` add to likely_server_ports (register_for_port, one port, adds none)."""
+        texts = {f: self.text(f) for f in files}
+        ports = set()
+
+        def port_set(expr, here):
+            if expr.startswith("{") or expr.startswith("set("):
+                return set(PORT.findall(expr))
+            name = re.escape(expr.split("::")[-1])
+            defn = re.compile(r"\b" + name + r"\s*(?::\s*set\[port\])?\s*=\s*\{([^}]*)\}")
+            for text in [texts[here]] + list(texts.values()):
+                m = defn.search(text)
+                if m:
+                    return set(PORT.findall(m.group(1)))
+            return set()
+
+        for f, text in texts.items():
+            for m in REGISTER.finditer(text):
+                args, at = top_level_args(m.group(2)), 2 if m.group(1) else 1
+                if len(args) > at:
+                    ports |= port_set(args[at], f)
+            for m in LIKELY_REDEF.finditer(text):
+                ports |= set(PORT.findall(m.group(1)))
+        return ports
+
+    def likely_server_ports(self, run, test_path):
+        """The --likely-server-ports value mirroring `run`, and the loads not found."""
+        names = list(run.scripts)
+        files = []
+        if run.loads_test:
+            files.append(test_path)
+            names += re.findall(r"^\s*@load\s+(\S+)", self.text(test_path), re.M)
+        loaded, missing = self.closure(names, os.path.dirname(test_path))
+        ports = self.server_ports(files + loaded)
+        if run.bare:
+            ports |= self.bare_ports
+        listed = ",".join(f"{n}/{proto}"
+                          for n, proto in sorted(ports, key=lambda p: (p[1], int(p[0]))))
+        if run.bare:
+            return listed or "none", missing
+        return "default" + ("," + listed if listed else ""), missing
 
 
 def commands(text):
@@ -119,12 +240,24 @@ def after(words, token):
     return None
 
 
+# Zeek's options that take an argument (src/Options.cc, getopt string and long options); -e
+# and -f are handled apart.
+OPTIONS_WITH_ARGUMENT = set("BcEefGHIinO0oprsTtUwX")
+LONG_OPTIONS_WITH_ARGUMENT = {
+    "--capture-unprocessed", "--iface", "--zeekygen", "--prefix", "--rulefile", "--tracefile",
+    "--writefile", "--event-trace", "--load-seeds", "--save-seeds", "--optimize",
+    "--optimize-funcs", "--optimize-files", "--re-level", "--print-id", "--status-file",
+    "--debug"}
+
+
 @dataclass
 class Run:
     traces: list
     ignore_checksums: bool
     bare: bool
     configured: bool  # redefs or a packet filter on the command line
+    scripts: list = field(default_factory=list)  # scripts named on the command line
+    loads_test: bool = False                      # %INPUT: the test file itself is loaded
 
 
 def zeek_run(stage, traces_dir):
@@ -138,8 +271,11 @@ def zeek_run(stage, traces_dir):
     words, i = stage[at + 1:], 0
     while i < len(words):
         w = words[i]
-        if w in ("<", ">", ">>"):
+        if re.fullmatch(r"[<>&]+", w):  # a redirection (>, >>, 2>&1, >&2) and its target
             i += 2
+            continue
+        if w.isdigit() and i + 1 < len(words) and re.fullmatch(r"[<>&]+", words[i + 1]):
+            i += 1  # the descriptor of a redirection
             continue
         if w in ("-f", "--filter", "-e", "--exec"):
             run.configured = True
@@ -151,21 +287,31 @@ def zeek_run(stage, traces_dir):
                 i += 1
             elif w.startswith("--readfile="):
                 run.traces.append(w.split("=", 1)[1])
+            elif w in LONG_OPTIONS_WITH_ARGUMENT:
+                i += 1
             run.ignore_checksums |= w == "--no-checksums"
             run.bare |= w == "--bare-mode"
-        elif re.fullmatch(r"-[A-Za-z]+", w):
-            letters = w[1:]
-            run.ignore_checksums |= "C" in letters
-            run.bare |= "b" in letters
-            if letters.endswith("r") and i + 1 < len(words):
-                run.traces.append(words[i + 1])
-                i += 1
-        elif w.startswith("-r") and len(w) > 2:
-            run.traces.append(w[2:])
+        elif re.fullmatch(r"-[A-Za-z0-9]+", w):
+            # A cluster of flags as getopt reads it; an option taking an argument ends it.
+            for k, letter in enumerate(w[1:]):
+                if letter in OPTIONS_WITH_ARGUMENT:
+                    arg = w[k + 2:]
+                    if not arg and i + 1 < len(words):
+                        i += 1
+                        arg = words[i]
+                    if letter == "r" and arg:
+                        run.traces.append(arg)
+                    break
+                run.ignore_checksums |= letter == "C"
+                run.bare |= letter == "b"
         elif "=" in w and not w.startswith("-"):
             run.configured = True  # e.g. max_timer_expires=0, "ignore_checksums_nets += {...}"
             run.ignore_checksums |= bool(
                 re.search(r"ignore_checksums\s*=\s*T|ignore_checksums_nets", w))
+        elif w == "%INPUT":
+            run.loads_test = True
+        elif not re.match(r"[-%$]", w):  # not an option, %INPUT-like or a btest variable
+            run.scripts.append(w)
         i += 1
     run.traces = [t.replace("${TRACES}", traces_dir).replace("$TRACES", traces_dir)
                   for t in run.traces]
@@ -183,7 +329,7 @@ def cut_columns(stage):
     return cols
 
 
-def cases_of_test(path, btest, traces_dir):
+def cases_of_test(path, btest, traces_dir, scripts):
     """The conn-log baselines one btest checks, each with the zeek run that wrote the log.
 
     Follows the files between the run and btest-diff: `mv`/`cp`, and zeek-cut pipelines
@@ -233,9 +379,11 @@ def cases_of_test(path, btest, traces_dir):
             if not os.path.isfile(baseline) or run is None:
                 continue
             cols = cut_columns(first[:-1]) if tool == "btest-diff-cut" else cuts.get(target, [])
+            ports, missing = scripts.likely_server_ports(run, path)
             out.append(Case(test=name, baseline=baseline, traces=run.traces,
                             verify=not (run.ignore_checksums or ignore_in_test), bare=run.bare,
-                            redef=redef_in_test or run.configured, columns=cols))
+                            redef=redef_in_test or run.configured or bool(missing), columns=cols,
+                            ports=ports))
     return out
 
 
@@ -305,7 +453,8 @@ def compare(i, case, args):
         case.status = "unknown-columns"
         return case
     ours = os.path.join(work, "callhome.conn.log")
-    cmd = [args.callhome, "conn"] + (["--verify-checksums"] if case.verify else []) + case.traces
+    cmd = ([args.callhome, "conn", "--likely-server-ports", case.ports] +
+           (["--verify-checksums"] if case.verify else []) + case.traces)
     try:
         with open(ours, "w") as out:
             r = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, timeout=args.timeout)
@@ -357,7 +506,8 @@ def main():
     btest = os.path.join(args.zeek_src, "testing", "btest")
     traces_dir = os.path.join(btest, "Traces")
     for need, what in ((btest, "testing/btest"), (traces_dir, "testing/btest/Traces"),
-                       (os.path.join(btest, "Baseline"), "testing/btest/Baseline")):
+                       (os.path.join(btest, "Baseline"), "testing/btest/Baseline"),
+                       (os.path.join(args.zeek_src, "scripts", "base"), "scripts/base")):
         if not os.path.isdir(need):
             sys.exit(f"zeek_fidelity: {args.zeek_src} has no {what}: not a Zeek source tree")
     for tool in (args.callhome, args.conncmp):
@@ -368,9 +518,10 @@ def main():
     args.out = os.path.abspath(args.out or tempfile.mkdtemp(prefix="zeek-fidelity-"))
     os.makedirs(args.out, exist_ok=True)
 
+    scripts = ZeekScripts(args.zeek_src)
     cases = []
     for path in test_files(btest):
-        cases += cases_of_test(path, btest, traces_dir)
+        cases += cases_of_test(path, btest, traces_dir, scripts)
     if args.only:
         cases = [c for c in cases if re.search(args.only, c.test)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -378,13 +529,15 @@ def main():
 
     with open(os.path.join(args.out, "results.tsv"), "w") as f:
         f.write("\t".join(["test", "baseline", "traces", "checksums", "bare", "redef", "status",
-                           "ref", "cand", "paired", "core", "full"]) + "\n")
+                           "ref", "cand", "paired", "core", "full",
+                           "likely_server_ports"]) + "\n")
         for c in done:
             f.write("\t".join([c.test, os.path.relpath(c.baseline, btest),
                                ",".join(os.path.relpath(t, traces_dir) for t in c.traces),
                                "verify" if c.verify else "ignore", "T" if c.bare else "F",
                                "T" if c.redef else "F", c.status] +
-                              [str(v) for v in (c.ref, c.cand, c.paired, c.core, c.full)]) + "\n")
+                              [str(v) for v in (c.ref, c.cand, c.paired, c.core, c.full)] +
+                              [c.ports]) + "\n")
     for c in done:
         flags = ",".join(x for x, on in (("bare", c.bare), ("redef", c.redef)) if on) or "-"
         line = f"{c.test}/{os.path.basename(c.baseline)}"

@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "flow/conn_table.h"
-#include "flow/likely_server_ports.h"
 #include "flow/seq_coverage.h"
 #include "flow/tcp_endpoint.h"  // TcpState, seq_delta
 #include "flow/timer_queue.h"
@@ -470,6 +469,10 @@ struct ConnTracker::Impl {
 
   Impl(TrackerOptions o, EventSink& s, TrackerStats& st) : opt(std::move(o)), sink(s), stats(st) {}
 
+  bool likely_server_port(uint16_t port, uint8_t ip_proto) const {
+    return opt.likely_server_ports.contains(port, ip_proto);
+  }
+
   void schedule(uint32_t slot, double at, TimerKind kind) {
     timers.add(at, slot | (uint32_t(kind) << 29), slots.meta(slot).timers);
   }
@@ -700,15 +703,15 @@ struct ConnTracker::Impl {
       // other than a SYN-ACK flips ("to avoid confusing stealth scans"), and only when it comes
       // from the lower port.
       if (!syn || ack) {
-        if (is_likely_server_port(sp, kProtoTcp)) {
-          flip = !is_likely_server_port(dp, kProtoTcp) || (!syn && sp < dp);
+        if (likely_server_port(sp, kProtoTcp)) {
+          flip = !likely_server_port(dp, kProtoTcp) || (!syn && sp < dp);
         }
         // A SYN-ACK left unflipped: the packet that follows decides (see feed()).
         if (syn && !flip) c.set(kBeganWithSynAck);
       }
     } else if (p.ip_proto == kProtoUdp) {
       // Zeek does not flip towards a broadcast or multicast responder: nothing answers from it.
-      flip = is_likely_server_port(sp, kProtoUdp) && !is_likely_server_port(dp, kProtoUdp) &&
+      flip = likely_server_port(sp, kProtoUdp) && !likely_server_port(dp, kProtoUdp) &&
              !is_broadcast_or_multicast(p.dst);
       if (is_dns_port(sp) || is_dns_port(dp)) {
         schedule(slot, ts + kDnsSessionTimeout, TimerKind::dns_expire);
