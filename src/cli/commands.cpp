@@ -52,6 +52,7 @@ struct CommonArgs {
   // SHA-256 of every input, for the findings document and manifest; conn has no use for it
   // and it cost a fifth of a log read.
   bool hash = true;
+  LikelyServerPorts likely_server_ports = LikelyServerPorts::defaults();  // conn's option
 };
 
 void add_common(CLI::App* cmd, CommonArgs& args) {
@@ -125,6 +126,7 @@ int read_all(const CommonArgs& args, const InputFiles& in, size_t missing, Event
   options.local_nets = args.internal;
   options.tz = args.tz;
   options.hash = args.hash;
+  options.likely_server_ports = args.likely_server_ports;
   options.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   options.defer_yearless = options.year == 0;
   size_t usable = 0;
@@ -570,6 +572,19 @@ int run_cli(int argc, char** argv) {
   add_common(conn, conn_args);
   conn->add_flag("--json", conn_json, "JSON lines instead of TSV");
   conn->add_flag("--stats", conn_stats, "print per-input counts to standard error");
+  conn->add_option_function<std::string>(
+          "--likely-server-ports",
+          [&conn_args](const std::string& list) {
+            std::string error;
+            auto ports = LikelyServerPorts::parse(list, error);
+            if (!ports) throw CLI::ValidationError("--likely-server-ports", error);
+            conn_args.likely_server_ports = std::move(*ports);
+          },
+          "Zeek's likely_server_ports, by which the originator of a connection seen without its "
+          "SYN is guessed: default (Zeek's default configuration), none, or a comma list such "
+          "as 80/tcp,53/udp that may include default; `zeek -b` has only the ports of the "
+          "analyzers it loaded")
+      ->type_name("LIST");
 
   CommonArgs inputs_args;
   auto* inputs = command("inputs",

@@ -182,6 +182,7 @@ uint64_t read_capture(ByteSource& src, uint32_t index, const RunOptions& options
   PacketDecoder decoder(PacketDecoder::Options{options.verify_checksums});
   TrackerOptions topt;
   topt.local_nets = options.local_nets;
+  topt.likely_server_ports = options.likely_server_ports;
   ConnTracker tracker(topt, sink);
   DnsTransactions dns(sink);
   RawPacket raw;

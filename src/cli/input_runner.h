@@ -12,6 +12,7 @@
 #include "core/events.h"
 #include "core/input_report.h"
 #include "core/network.h"
+#include "flow/likely_server_ports.h"
 #include "report/output_file.h"
 
 namespace callhome {
@@ -43,6 +44,7 @@ struct RunOptions {
   // Inputs whose every record counts as blocked (--blocked-list, [inputs] blocked).
   std::vector<BlockedListPattern> blocked_lists;
   bool hash = true;
+  LikelyServerPorts likely_server_ports = LikelyServerPorts::defaults();  // for the tracker
   // With no year: leave inputs whose timestamps carry none (syslog) unread, so the caller can
   // read them once the other inputs have told the year.
   bool defer_yearless = false;

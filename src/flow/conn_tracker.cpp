@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "flow/conn_table.h"
-#include "flow/likely_server_ports.h"
+#include "flow/seq_coverage.h"
 #include "flow/tcp_endpoint.h"  // TcpState, seq_delta
 #include "flow/timer_queue.h"
 
@@ -168,9 +168,9 @@ struct Timer {
 };
 
 // One side of a TCP connection, tracked the way Zeek's TCP_Endpoint does (sequence space,
-// states, the history letters' last positions, the reassembly horizon). The rare per-side
-// counters (checksum errors, retransmits, zero windows, gaps) live in the connection's cold
-// record.
+// states, the history letters' last positions, how much of its data the capture accounts
+// for). The rare per-side counters (checksum errors, retransmits, zero windows) live in the
+// connection's cold record.
 struct Endpoint {
   // The initial sequence number (or "seq - 1" for a partial connection): always a 32-bit
   // value, widened to 64 bits where relative sequence numbers are computed.
@@ -180,11 +180,15 @@ struct Endpoint {
   TcpState state, prev_state;
   bool did_close;
   uint8_t fin_count;  // saturates; only "any" matters
-  uint64_t hist_last_syn, hist_last_fin, hist_last_rst;
+  // Where the last SYN and RST were, to repeat their letters only when it changes: the low
+  // 32 bits of the relative sequence number are enough to tell a new segment from a repeat,
+  // and the eight bytes saved make room for the coverage below.
+  uint32_t hist_last_syn, hist_last_rst;
+  uint64_t hist_last_fin;     // also where data ends: acks of the FIN octet are not data
   uint32_t gaps, gap_thresh;  // content gaps (history G), scaled like the letters above
-  // Reassembly horizon: relative sequence number up to which data is accounted for (seen or
-  // declared missing), so that acks beyond it reveal content gaps.
-  uint64_t data_horizon;
+  // What of this side's data the capture accounts for, so that acks beyond it reveal content
+  // gaps.
+  SeqCoverage coverage;
 
   void set_state(TcpState s) {
     if (s != state) {
@@ -465,6 +469,10 @@ struct ConnTracker::Impl {
 
   Impl(TrackerOptions o, EventSink& s, TrackerStats& st) : opt(std::move(o)), sink(s), stats(st) {}
 
+  bool likely_server_port(uint16_t port, uint8_t ip_proto) const {
+    return opt.likely_server_ports.contains(port, ip_proto);
+  }
+
   void schedule(uint32_t slot, double at, TimerKind kind) {
     timers.add(at, slot | (uint32_t(kind) << 29), slots.meta(slot).timers);
   }
@@ -665,7 +673,8 @@ struct ConnTracker::Impl {
     switch (p.ip_proto) {
       case kProtoTcp:
         c.timeout_kind = TimeoutKind::udp;  // until established
-        c.ep[0].data_horizon = c.ep[1].data_horizon = 1;
+        c.ep[0].coverage.reset();
+        c.ep[1].coverage.reset();
         c.ep[0].gap_thresh = c.ep[1].gap_thresh = 1;
         break;
       case kProtoUdp:
@@ -688,16 +697,21 @@ struct ConnTracker::Impl {
     if (p.ip_proto == kProtoTcp) {
       const uint8_t f = p.tcp_flags;
       const bool syn = f & tcp_flag::kSyn, ack = f & tcp_flag::kAck;
-      if (syn && ack) {
-        // A SYN-ACK first is never flipped by port (stealth scans send them); the packet that
-        // follows decides (see packet()).
-        c.set(kBeganWithSynAck);
-      } else if (!syn && is_likely_server_port(sp, kProtoTcp)) {
-        flip = !is_likely_server_port(dp, kProtoTcp) || sp < dp;
+      // Zeek's TCPAnalyzer::WantConnection: a connection that does not begin with a plain SYN
+      // is partial, and its roles are guessed from the ports. From a likely server port to
+      // another port it flips, SYN-ACK or not. Between two likely server ports only a packet
+      // other than a SYN-ACK flips ("to avoid confusing stealth scans"), and only when it comes
+      // from the lower port.
+      if (!syn || ack) {
+        if (likely_server_port(sp, kProtoTcp)) {
+          flip = !likely_server_port(dp, kProtoTcp) || (!syn && sp < dp);
+        }
+        // A SYN-ACK left unflipped: the packet that follows decides (see feed()).
+        if (syn && !flip) c.set(kBeganWithSynAck);
       }
     } else if (p.ip_proto == kProtoUdp) {
       // Zeek does not flip towards a broadcast or multicast responder: nothing answers from it.
-      flip = is_likely_server_port(sp, kProtoUdp) && !is_likely_server_port(dp, kProtoUdp) &&
+      flip = likely_server_port(sp, kProtoUdp) && !likely_server_port(dp, kProtoUdp) &&
              !is_broadcast_or_multicast(p.dst);
       if (is_dns_port(sp) || is_dns_port(dp)) {
         schedule(slot, ts + kDnsSessionTimeout, TimerKind::dns_expire);
@@ -927,10 +941,10 @@ struct ConnTracker::Impl {
     } else if (bits == 1) {
       if (syn) {
         char code = ack ? 'H' : 'S';
-        if (check_history(c, kHistSyn, code, is_orig) && rel_seq != e.hist_last_syn) {
+        if (check_history(c, kHistSyn, code, is_orig) && uint32_t(rel_seq) != e.hist_last_syn) {
           add_history(c, code, is_orig);
         }
-        e.hist_last_syn = rel_seq;
+        e.hist_last_syn = uint32_t(rel_seq);
       }
       if (fin) {
         if (check_history(c, kHistFin, 'F', is_orig) && rel_seq + len != e.hist_last_fin) {
@@ -939,10 +953,10 @@ struct ConnTracker::Impl {
         e.hist_last_fin = rel_seq + uint64_t(len);
       }
       if (rst) {
-        if (check_history(c, kHistRst, 'R', is_orig) && rel_seq != e.hist_last_rst) {
+        if (check_history(c, kHistRst, 'R', is_orig) && uint32_t(rel_seq) != e.hist_last_rst) {
           add_history(c, 'R', is_orig);
         }
-        e.hist_last_rst = rel_seq;
+        e.hist_last_rst = uint32_t(rel_seq);
       }
     } else if (len) {
       check_history(c, kHistData, 'D', is_orig);
@@ -1006,32 +1020,29 @@ struct ConnTracker::Impl {
     // Data reaches the reassembler only when the whole payload was captured.
     uint64_t rel_data_seq = syn ? rel_seq + 1 : rel_seq;
     if (len > 0 && !rst && !seq_underflow && p.payload_caplen >= p.payload_len) {
-      data_sent(e, rel_data_seq, uint64_t(len));
+      e.coverage.data(rel_data_seq, uint64_t(len));
     }
 
     if (do_close) tcp_closed(slot, c, e, peer);
   }
 
-  void data_sent(Endpoint& e, uint64_t seq, uint64_t len) {
-    if (seq <= e.data_horizon && seq + len > e.data_horizon) e.data_horizon = seq + len;
-  }
-
-  // An ack from the peer of `e` that goes beyond the data we saw reveals a content gap, which
-  // Zeek reports (missed_bytes, history G) while both sides are established.
+  // An ack from the peer of `e` that goes beyond the data we saw reveals content gaps, which
+  // Zeek reports (missed_bytes, history G once per hole, scaled) while both sides are
+  // established; the data seen above a hole is not among them.
   void ack_received(Conn& c, Endpoint& e, const Endpoint& peer, uint64_t rel_ack) {
-    if (rel_ack <= e.data_horizon) return;
+    if (rel_ack <= e.coverage.horizon()) return;
     uint64_t target = rel_ack;
     if (e.fin_count > 0) {
       uint64_t fin_end = e.hist_last_fin;  // relative seq of the FIN octet
       if (target > fin_end) target = fin_end;
     }
-    if (target <= e.data_horizon) return;
-    uint64_t missing = target - e.data_horizon;
-    if (e.state == TcpState::established && peer.state == TcpState::established) {
+    const bool report = e.state == TcpState::established && peer.state == TcpState::established;
+    const bool is_orig = &e == &c.tcp_orig();
+    e.coverage.ack(target, [&](uint64_t missing) {
+      if (!report || missing == 0) return;
       c.missed_bytes += missing;
-      scaled_history(c, 'G', &e == &c.tcp_orig(), e.gaps, e.gap_thresh);
-    }
-    e.data_horizon = target;
+      scaled_history(c, 'G', is_orig, e.gaps, e.gap_thresh);
+    });
   }
 
   void update_state_machine(Conn& c, Endpoint& e, Endpoint& peer, bool is_orig,

@@ -11,6 +11,7 @@
 #include "core/events.h"
 #include "core/network.h"
 #include "flow/decoded_packet.h"
+#include "flow/likely_server_ports.h"
 
 namespace callhome {
 
@@ -21,6 +22,9 @@ struct TrackerOptions {
   double icmp_inactivity_timeout = 60;
   double other_inactivity_timeout = 60;
   uint64_t uid_seed = 0x63616c6c686f6d65;  // "callhome": uids are deterministic per input
+  // Zeek's likely_server_ports, by which the roles of a connection not begun by a plain SYN
+  // are guessed.
+  LikelyServerPorts likely_server_ports = LikelyServerPorts::defaults();
 };
 
 struct TrackerStats {

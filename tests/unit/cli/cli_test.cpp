@@ -64,6 +64,50 @@ TEST(Cli, MissingFileAndBadUsageAreExitStatus2) {
   EXPECT_EQ(run("").status, 2);
 }
 
+// A one-packet capture (LINKTYPE_RAW): a SYN-ACK from 35.221.46.9:80 to 192.168.1.28:53246,
+// checksums left zero (not verified).
+std::string syn_ack_from_port_80() {
+  const unsigned char file_header[] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0,   0, 0, 0,
+                                       0,    0,    0,    0,    0, 0, 1, 0, 101, 0, 0, 0};
+  const unsigned char record_header[] = {0x23, 0x8b, 0x87, 0x5f, 0,  0, 0, 0,
+                                         40,   0,    0,    0,    40, 0, 0, 0};
+  const unsigned char packet[] = {0x45, 0,    0,    40,   0,    0, 0x40, 0,    64, 6,
+                                  0,    0,    35,   221,  46,   9, 192,  168,  1,  28,  // IPv4
+                                  0,    80,   0xcf, 0xfe, 0,    0, 0x13, 0x88, 0,  0,
+                                  0x03, 0xe9, 0x50, 0x12, 0x20, 0, 0,    0,    0,  0};
+  std::string out(reinterpret_cast<const char*>(file_header), sizeof file_header);
+  out.append(reinterpret_cast<const char*>(record_header), sizeof record_header);
+  out.append(reinterpret_cast<const char*>(packet), sizeof packet);
+  return out;
+}
+
+// --likely-server-ports is Zeek's likely_server_ports: with port 80 in it (the default) the
+// SYN-ACK's receiver is the originator; without it (`zeek -b` loading no HTTP analyzer) the
+// connection stays as seen.
+TEST(Cli, ConnLikelyServerPortsDecideWhoBeganAConnectionSeenWithoutItsSyn) {
+  TempDir tmp;
+  const fs::path pcap = tmp.file("syn-ack.pcap");
+  std::ofstream(pcap, std::ios::binary) << syn_ack_from_port_80();
+  const std::string flipped = "\t192.168.1.28\t53246\t35.221.46.9\t80\ttcp\t";
+  const std::string as_seen = "\t35.221.46.9\t80\t192.168.1.28\t53246\ttcp\t";
+  for (const char* list : {"", "--likely-server-ports default ", "--likely-server-ports 80/tcp ",
+                           "--likely-server-ports=443/tcp,default "}) {
+    Result r = run("conn " + std::string(list) + pcap.string());
+    ASSERT_EQ(r.status, 0) << list << r.out;
+    EXPECT_NE(r.out.find(flipped), std::string::npos) << list << r.out;
+    EXPECT_NE(r.out.find("\t^h\t"), std::string::npos) << list << r.out;
+  }
+  for (const char* list : {"none", "8080/tcp,53/udp", "80/udp"}) {
+    Result r = run("conn --likely-server-ports " + std::string(list) + " " + pcap.string());
+    ASSERT_EQ(r.status, 0) << list << r.out;
+    EXPECT_NE(r.out.find(as_seen), std::string::npos) << list << r.out;
+    EXPECT_NE(r.out.find("\tH\t"), std::string::npos) << list << r.out;
+  }
+  Result bad = run("conn --likely-server-ports 80/tcp,http " + pcap.string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.out.find("'http' is not PORT/tcp"), std::string::npos) << bad.out;
+}
+
 TEST(Cli, TruncatedCaptureStillYieldsTheConnectionsBeforeTheDamage) {
   TempDir tmp;
   fs::path cut = tmp.file("cut.pcap");
@@ -185,11 +229,10 @@ TEST(Cli, InputsSaysWhatEachFileIsAndWhatItHolds) {
   }
   Result r = run("inputs " + kExample + " " + dir.string());
   ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(
-      r.out.find("case1-lab.pcap: pcap, 5390 bytes, 68 records, 0 rejected, 2001-05-16 "
-                 "13:58:00 to 2001-05-16 13:59:12 UTC; 48 connections, 2 web requests, 3 DNS "
-                 "lookups, 1 server name\n"),
-      std::string::npos)
+  EXPECT_NE(r.out.find("case1-lab.pcap: pcap, 5390 bytes, 68 records, 0 rejected, 2001-05-16 "
+                       "13:58:00 to 2001-05-16 13:59:12 UTC; 48 connections, 2 web requests, 3 DNS "
+                       "lookups, 1 server name\n"),
+            std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("access.log: squid, 245 bytes, 2 records, 1 rejected, 2006-11-17 13:30:23 "
                        "to 2006-11-17 13:31:23 UTC; 2 web requests"),

@@ -106,11 +106,12 @@ std::vector<Connection> long_history() {
   feed(tcp(a, 40000, b, 443, kFin | kAck, 1011, 5021));
   feed(tcp(b, 443, a, 40000, kFin | kAck, 5021, 1012));
   feed(tcp(a, 40000, b, 443, kRst, 1012, 0));
-  // A SYN-ACK first, then the ack that flips it.
-  feed(tcp(b, 80, a, 40001, kSyn | kAck, 7000, 2001));
-  feed(tcp(a, 40001, b, 80, kAck, 2001, 7001));
-  for (int i = 0; i < 3; ++i) feed(tcp(a, 40001, b, 80, kAck | kPsh, 2001, 7001, 5));
-  for (int i = 0; i < 11; ++i) feed(tcp(a, 40001, b, 80, kAck, 2006, 7001, 0, 0));
+  // A SYN-ACK first, then the ack that flips it (from port 888: one from a likely server port
+  // would be flipped on arrival).
+  feed(tcp(b, 888, a, 40001, kSyn | kAck, 7000, 2001));
+  feed(tcp(a, 40001, b, 888, kAck, 2001, 7001));
+  for (int i = 0; i < 3; ++i) feed(tcp(a, 40001, b, 888, kAck | kPsh, 2001, 7001, 5));
+  for (int i = 0; i < 11; ++i) feed(tcp(a, 40001, b, 888, kAck, 2006, 7001, 0, 0));
   t.flush();
   return out.conns;
 }
@@ -182,7 +183,7 @@ TEST(ConnTrackerCompact, LongHistoriesFlipsInputsAndTunnelParentsAsBefore) {
             "bytes=10/20/1 miss=0 h=ShADdTtWawTFfR pk=19/5 ipb=900/240 tp=CParentTunnelUid0001 "
             "first=0/1 last=0/24");
   EXPECT_EQ(line(conns[1]),
-            "100.250000 CJJrmZ5i0p507ZeACiY 10.0.0.1:40001 10.0.0.2:80 6 st=13 dur=0.150000/1 "
+            "100.250000 CJJrmZ5i0p507ZeACiY 10.0.0.1:40001 10.0.0.2:888 6 st=13 dur=0.150000/1 "
             "bytes=5/0/1 miss=0 h=^hADTWW pk=15/1 ipb=615/40 tp=CParentTunnelUid0001 first=0/25 "
             "last=0/40");
 }

@@ -92,12 +92,14 @@ TEST_F(ProbeTrackerTest, StealthProbesAnsweredByRstKeepTheirFlagsAndZeeksHistory
 }
 
 TEST_F(ProbeTrackerTest, FlagsFollowTheRolesWhenASynAckFirstIsFlipped) {
-  DecodedPacket synack = rst_answer(80);
+  // Port 888 is no likely server port: the SYN-ACK is not flipped when it arrives (as one from
+  // port 80 would be), the packet after it decides.
+  DecodedPacket synack = rst_answer(888);
   synack.tcp_flags = kSyn | kAck;
   synack.seq = 5000;
   synack.window = 8192;
   feed(synack, 1.0);
-  feed(probe(kAck, 80), 1.1);  // the ack that makes Zeek flip
+  feed(probe(kAck, 888), 1.1);  // the ack that makes Zeek flip
   tracker.flush();
   ASSERT_EQ(out.conns.size(), 1u);
   EXPECT_EQ(out.conns[0].history, "^hA");
