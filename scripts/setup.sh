@@ -11,6 +11,8 @@ PACKAGES=(
   libsimdjson-dev libabsl-dev libtomlplusplus-dev libmaxminddb-dev
   libgtest-dev libgmock-dev libbenchmark-dev libmaxmind-db-writer-perl
   tshark wireshark-common tcpdump python3-scapy tzdata chromium publicsuffix
+  p0f  # /etc/p0f/p0f.fp: the TCP signatures OS fingerprinting reads (and p0f itself, the
+       # reference the fingerprint tests compare with)
 )
 
 missing=()

@@ -25,6 +25,7 @@
 #include "enrich/enricher.h"
 #include "enrich/passive_names.h"
 #include "enrich/site_profile.h"
+#include "fingerprint/software_knowledge.h"
 #include "investigate/investigator.h"
 #include "report/conn_log_writer.h"
 #include "report/connection_summary.h"
@@ -349,10 +350,19 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   DetectorSet& detectors = keep_until_exit(std::make_unique<DetectorSet>(dconf));
   ConnectionSummary& summary =
       keep_until_exit(std::make_unique<ConnectionSummary>(site.internal()));
+  // The software behind each host's traffic: OS, TLS clients, User-Agents, ping programs.
+  const auto& known_software = keep_until_exit(
+      std::make_unique<SoftwareKnowledge>(SoftwareKnowledge::load(default_data_dir())));
+  for (const auto& w : known_software.warnings) {
+    std::fprintf(stderr, "callhome: warning: %s\n", term_escape(w).c_str());
+  }
+  SoftwareObserver& software =
+      keep_until_exit(std::make_unique<SoftwareObserver>(known_software.options(site.internal())));
   FanOutSink sink;
   sink.add(names);
   sink.add(detectors);
   sink.add(summary);
+  sink.add(software);
 
   // Every output is looked at before anything is read or written: one that would land on an
   // input, a block device or a folder, or a report folder holding files callhome did not
@@ -442,7 +452,7 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   progress.clear();
   std::string text = render_text_report(reports, findings, incidents);
   text += "\nHosts calling out\n" + summary.render_text(20);
-  const auto doc = findings_document(reports, findings, incidents);
+  const auto doc = findings_document(reports, findings, incidents, software.hosts());
   const std::string json = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   if (aa.json_path == "-") {
     std::fwrite(json.data(), 1, json.size(), stdout);

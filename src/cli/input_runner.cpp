@@ -11,6 +11,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "fingerprint/software_tap.h"
 #include "flow/capture_reader.h"
 #include "flow/conn_tracker.h"
 #include "flow/dns_transactions.h"
@@ -40,6 +41,7 @@ class DeclaredBlockedSink : public EventSink {
   void on_dns(const DnsEvent& e) override { next_.on_dns(e); }
   void on_name(const NameEvent& e) override { next_.on_name(e); }
   void on_alert(const AlertEvent& e) override { next_.on_alert(e); }
+  void on_packet_sample(const PacketSampleEvent& e) override { next_.on_packet_sample(e); }
 
  private:
   EventSink& next_;
@@ -185,6 +187,7 @@ uint64_t read_capture(ByteSource& src, uint32_t index, const RunOptions& options
   topt.likely_server_ports = options.likely_server_ports;
   ConnTracker tracker(topt, sink);
   DnsTransactions dns(sink);
+  SoftwareTap software;  // SYNs, ClientHellos and echo requests, for fingerprinting
   RawPacket raw;
   DecodedLayers layers;
   std::string why, parent;
@@ -208,6 +211,7 @@ uint64_t read_capture(ByteSource& src, uint32_t index, const RunOptions& options
       // Only an inner layer needs the uid of the connection carrying it.
       if (i + 1 < layers.count) parent = tracker.last_uid();
       emit_payload_names(layers.layer[i], raw.ts, prov, sink, &dns);
+      software.packet(layers.layer[i], raw.ts, prov, sink);
     }
   }
   dns.flush();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,24 @@ struct AlertEvent {
   Provenance prov;
 };
 
+// The bytes of a packet that tell which software sent it, for fingerprinting: a TCP SYN or
+// SYN+ACK (its IP and TCP headers: TTL, window, options), a TLS ClientHello (its handshake
+// records, joined when they span segments), an ICMP or ICMPv6 echo request (its data). Only
+// captures carry these. The spans point into the reader's buffers and are valid only during the
+// call to EventSink::on_packet_sample; a consumer parses what it needs there and then.
+struct PacketSampleEvent {
+  enum class Kind : uint8_t { tcp_syn, tcp_syn_ack, tls_client_hello, icmp_echo_request };
+  Kind kind = Kind::tcp_syn;
+  double ts = 0;
+  Address src, dst;
+  uint16_t src_port = 0, dst_port = 0;  // TCP ports (0 for ICMP)
+  std::span<const uint8_t> ip_header;   // with options (IPv6: the fixed and extension headers)
+  std::span<const uint8_t> transport;   // the TCP header with options, or the 8-byte ICMP header
+  std::span<const uint8_t> payload;     // as captured: SYN data, the TLS records, the echo data
+  uint32_t payload_len = 0;             // the payload's length on the wire
+  Provenance prov;
+};
+
 // Readers push events here. Connection records arrive as they complete, so they are ordered by
 // end time within one input, not by start time; consumers that need start order sort themselves.
 class EventSink {
@@ -88,6 +107,7 @@ class EventSink {
   virtual void on_dns(const DnsEvent&) {}
   virtual void on_name(const NameEvent&) {}
   virtual void on_alert(const AlertEvent&) {}
+  virtual void on_packet_sample(const PacketSampleEvent&) {}
 };
 
 }  // namespace callhome

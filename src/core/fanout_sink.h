@@ -25,6 +25,9 @@ class FanOutSink : public EventSink {
   void on_alert(const AlertEvent& e) override {
     for (auto* s : sinks_) s->on_alert(e);
   }
+  void on_packet_sample(const PacketSampleEvent& e) override {
+    for (auto* s : sinks_) s->on_packet_sample(e);
+  }
 
  private:
   std::vector<EventSink*> sinks_;

@@ -47,6 +47,13 @@ struct DecodedPacket {
 
   // Tunnel nesting: 0 for the outermost IP layer; inner packets of a tunnel have depth >= 1.
   uint8_t tunnel_depth = 0;
+
+  // The IP header (with options) and the transport header as captured, for fingerprinting the
+  // sender (TTL, DF, IP ID, TCP options); valid as long as `payload`. The transport header runs
+  // from `transport_header` to `payload`.
+  uint16_t ip_header_len = 0;
+  const uint8_t* ip_header = nullptr;
+  const uint8_t* transport_header = nullptr;
 };
 
 }  // namespace callhome

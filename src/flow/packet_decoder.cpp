@@ -156,6 +156,8 @@ struct PacketDecoder::Impl {
     p.ip_len = h.total_len;
     p.ttl = h.ttl;
     p.tunnel_depth = depth;
+    p.ip_header = d;
+    p.ip_header_len = uint16_t(h.header_len);
     const TransportBytes t{d + h.header_len, h.length - h.header_len,
                            uint32_t(avail - h.header_len)};
     if (const char* e = decode_transport(p, t, opt.verify_checksums)) return fail(e);

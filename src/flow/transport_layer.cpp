@@ -87,6 +87,7 @@ const char* icmp(DecodedPacket& p, const TransportBytes& t, bool verify) {
 
 const char* decode_transport(DecodedPacket& p, const TransportBytes& t, bool verify) {
   const char* why = nullptr;
+  p.transport_header = t.data;
   switch (p.ip_proto) {
     case ip_proto::kTcp:
       why = tcp(p, t, verify);

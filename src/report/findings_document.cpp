@@ -9,7 +9,8 @@ std::string evidence_ref(const InputReport& input, uint64_t ref) {
 
 nlohmann::json findings_document(const std::vector<InputReport>& inputs,
                                  const std::vector<Finding>& findings,
-                                 const std::vector<Incident>& incidents) {
+                                 const std::vector<Incident>& incidents,
+                                 const std::vector<HostSoftware>& software) {
   using nlohmann::json;
   json doc = {{"tool", "callhome"}, {"version", CALLHOME_VERSION}};
   json in = json::array();
@@ -76,6 +77,12 @@ nlohmann::json findings_document(const std::vector<InputReport>& inputs,
                     {"headline", inc.headline}});
   }
   doc["incidents"] = incs;
+  json sw = json::array();
+  const auto ref = [&inputs](const Provenance& p) {
+    return p.input < inputs.size() ? evidence_ref(inputs[p.input], p.ref) : std::to_string(p.ref);
+  };
+  for (const auto& h : software) sw.push_back(to_json(h, ref));
+  doc["software"] = sw;
   return doc;
 }
 
