@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ctime>
 #include <span>
+#include <variant>
 
 #include "detect/channel_traits.h"
 #include "detect/probe.h"
@@ -70,14 +71,14 @@ Severity severity_of(beacon::Category c) {
   }
 }
 
-const char* kind_name(BeaconDetector::Kind k) {
+BeaconType type_of(BeaconDetector::Kind k) {
   switch (k) {
     case BeaconDetector::Kind::sni:
-      return "sni";
+      return BeaconType::sni;
     case BeaconDetector::Kind::net:
-      return "net";
+      return BeaconType::net;
     default:
-      return "ip";
+      return BeaconType::ip;
   }
 }
 
@@ -419,16 +420,16 @@ void BeaconDetector::finish(std::vector<Finding>& out) {
   }
   // An address that is a retry loop on its own inside a reported pool is part of that loop.
   for (Finding& n : net) {
-    const auto pool = Cidr::parse(n.attributes["dst"].get<std::string>());
+    const auto* nb = std::get_if<BeaconDetails>(&n.details);
+    const auto* ns = std::get_if<StrobeDetails>(&n.details);
+    const auto pool = Cidr::parse(nb ? nb->dst : ns ? ns->dst : std::string());
     std::vector<double> scores;
     std::erase_if(ip, [&](const Finding& f) {
-      if (f.kind != FindingKind::beacon || f.host != n.host ||
-          !f.attributes["retry_loop"].get<bool>()) {
-        return false;
-      }
-      const auto a = Address::parse(f.attributes["dst"].get<std::string>());
+      const auto* d = std::get_if<BeaconDetails>(&f.details);
+      if (!d || f.host != n.host || !d->retry_loop) return false;
+      const auto a = Address::parse(d->dst);
       if (!a || !pool || !pool->contains(*a)) return false;
-      scores.push_back(f.attributes["score"].get<double>());
+      scores.push_back(d->score);
       return true;
     });
     if (scores.empty()) continue;
@@ -620,10 +621,8 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
     f.last_ts = p.entries.empty() ? 0 : p.entries.back().ts;
     const double span = f.last_ts - f.first_ts;
     const double rate = span > 0 ? double(p.count) / span : double(p.count);
-    f.attributes = {{"dst", dst},
-                    {"beacon_type", kind_name(p.kind)},
-                    {"connections", p.count},
-                    {"per_second", rate}};
+    f.details = StrobeDetails{
+        .dst = dst, .beacon_type = type_of(p.kind), .connections = p.count, .per_second = rate};
     f.summary = fmt::format(
         "{} opened {} connections to {} ({:.1f} a second): find the program "
         "that opens them",
@@ -652,51 +651,53 @@ void BeaconDetector::report(const Address& host, const std::string& dst, const P
   f.severity = s.schedule_only ? Severity::low : severity_of(r.category);
   f.first_ts = ts.front();
   f.last_ts = ts.back();
-  f.attributes = {{"dst", dst},
-                  {"beacon_type", kind_name(p.kind)},
-                  {"interval_s", y.mode},
-                  {"interval_median_s", y.median},
-                  {"jitter_s", y.mad},
-                  {"connections", n},
-                  {"unique_timestamps", r.unique},
-                  {"score", r.score},
-                  {"ts_score", r.ts.score},
-                  {"ds_score", r.ds.score},
-                  {"hist_score", r.hist.score},
-                  {"dur_score", r.dur.score},
-                  {"threat_score", beacon::round3(r.threat)},
-                  {"retry_loop", retry},
-                  {"failed", failed},
-                  {"blocked", blocked},
-                  {"total_connections", p.count},
-                  {"window_start", s.w.min},
-                  {"window_end", s.w.max},
-                  {"sessions", s.breaks.size() + 1},
-                  {"hourly", r.hist.hist.bins}};
-  std::vector<uint16_t> ports(p.ports.begin(), p.ports.begin() + p.n_ports);
-  f.attributes["ports"] = ports;
-  if (p.n_samples > 0) f.attributes["proto"] = transport_name(p.samples[0].proto);
-  if (ports.size() == 1 && !p.more_ports && proxy.empty()) f.attributes["dst_port"] = ports[0];
-  if (!proxy.empty()) f.attributes["proxy"] = proxy;
+  BeaconDetails d;
+  d.dst = dst;
+  d.beacon_type = type_of(p.kind);
+  d.interval_s = y.mode;
+  d.interval_median_s = y.median;
+  d.jitter_s = y.mad;
+  d.connections = n;
+  d.unique_timestamps = r.unique;
+  d.score = r.score;
+  d.ts_score = r.ts.score;
+  d.ds_score = r.ds.score;
+  d.hist_score = r.hist.score;
+  d.dur_score = r.dur.score;
+  d.threat_score = beacon::round3(r.threat);
+  d.retry_loop = retry;
+  d.failed = failed;
+  d.blocked = blocked;
+  d.total_connections = p.count;
+  d.window_start = s.w.min;
+  d.window_end = s.w.max;
+  d.sessions = s.breaks.size() + 1;
+  d.hourly = r.hist.hist.bins;
+  d.ports = std::vector<uint16_t>(p.ports.begin(), p.ports.begin() + p.n_ports);
+  if (p.n_samples > 0) d.proto = p.samples[0].proto;
+  if (d.ports.size() == 1 && !p.more_ports && proxy.empty()) d.dst_port = d.ports[0];
+  if (!proxy.empty()) d.proxy = proxy;
   if (p.kind != Kind::ip && !p.addrs.empty()) {
-    nlohmann::json a = nlohmann::json::array();
-    for (size_t i = 0; i < p.addrs.size() && i < 20; ++i) a.push_back(p.addrs[i].to_string());
+    std::vector<Address> a(p.addrs.begin(), p.addrs.begin() + std::min<size_t>(p.addrs.size(), 20));
     // A pool's addresses are the destinations tried (named as the scan findings name theirs);
     // a name's are the servers it was asked of, which may be a proxy.
     if (p.kind == Kind::net) {
-      f.attributes["addresses"] = p.addrs.size();
-      f.attributes["sample_targets"] = a;
+      d.addresses = p.addrs.size();
+      d.sample_targets = std::move(a);
     } else {
-      f.attributes["servers"] = a;
+      d.servers = std::move(a);
     }
   }
   if (y.bursty) {
-    f.attributes["bursts"] = y.bursts;
-    f.attributes["burst_size"] = y.size_median;
-    f.attributes["burst_interval_s"] = y.period_median;
-    f.attributes["burst_size_range"] = {y.size_q1, y.size_q3};
-    f.attributes["burst_interval_range_s"] = {y.period_q1, y.period_q3};
+    d.bursts = BeaconBursts{.count = y.bursts,
+                            .size_median = y.size_median,
+                            .size_q1 = y.size_q1,
+                            .size_q3 = y.size_q3,
+                            .interval_median_s = y.period_median,
+                            .interval_q1_s = y.period_q1,
+                            .interval_q3_s = y.period_q3};
   }
+  f.details = std::move(d);
 
   std::string span = duration_text(double(ts.back() - ts.front()));
   if (!s.breaks.empty()) span += fmt::format(" in {} sessions", s.breaks.size() + 1);

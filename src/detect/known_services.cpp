@@ -5,6 +5,9 @@
 #include <map>
 #include <set>
 #include <string>
+#include <variant>
+
+#include "core/connection.h"
 
 namespace callhome {
 namespace {
@@ -14,20 +17,25 @@ Severity lower(Severity s, Severity floor) {
 }
 
 // The addresses a beacon's destination stands for: its address, or the servers of a name.
-std::vector<Address> beacon_addresses(const Finding& f) {
+std::vector<Address> beacon_addresses(const BeaconDetails& d) {
   std::vector<Address> out;
-  if (auto a = Address::parse(f.attributes.value("dst", std::string()))) out.push_back(*a);
-  for (const auto& s : f.attributes.value("servers", nlohmann::json::array())) {
-    if (auto a = s.is_string() ? Address::parse(s.get<std::string>()) : std::nullopt) {
-      out.push_back(*a);
-    }
-  }
+  if (auto a = Address::parse(d.dst)) out.push_back(*a);
+  out.insert(out.end(), d.servers.begin(), d.servers.end());
   return out;
 }
 
-uint8_t proto_of(const Finding& f) {
-  const std::string p = f.attributes.value("proto", std::string("tcp"));
-  return p == "udp" ? kProtoUdp : kProtoTcp;
+uint8_t proto_of(const BeaconDetails& d) {
+  return d.proto == kProtoUdp ? kProtoUdp : kProtoTcp;
+}
+
+int port_of(const BeaconDetails& d) {
+  return d.dst_port ? int(*d.dst_port) : -1;
+}
+
+// The details of a beacon that is no retry loop, or null.
+BeaconDetails* periodic(Finding& f) {
+  auto* d = f.kind == FindingKind::beacon ? std::get_if<BeaconDetails>(&f.details) : nullptr;
+  return d && !d->retry_loop ? d : nullptr;
 }
 
 }  // namespace
@@ -38,33 +46,33 @@ void explain_known_periodic(std::vector<Finding>& findings, const DestinationLoo
   std::map<std::pair<std::string, int>, std::set<Address>> sharing;
   std::vector<std::pair<std::string, int>> key_of(findings.size());
   for (size_t i = 0; i < findings.size(); ++i) {
-    const Finding& f = findings[i];
-    if (f.kind != FindingKind::beacon || f.attributes.value("retry_loop", false)) continue;
-    const auto addrs = beacon_addresses(f);
-    std::string org = addrs.empty() ? f.attributes.value("dst", std::string())
-                                    : lookup.destination(addrs.front()).org;
+    const BeaconDetails* d = periodic(findings[i]);
+    if (!d) continue;
+    const auto addrs = beacon_addresses(*d);
+    std::string org = addrs.empty() ? d->dst : lookup.destination(addrs.front()).org;
     if (org.empty() && !addrs.empty()) org = addrs.front().to_string();
-    key_of[i] = {org, f.attributes.value("dst_port", -1)};
-    sharing[key_of[i]].insert(f.host);
+    key_of[i] = {org, port_of(*d)};
+    sharing[key_of[i]].insert(findings[i].host);
   }
 
   for (size_t i = 0; i < findings.size(); ++i) {
     Finding& f = findings[i];
-    if (f.kind != FindingKind::beacon || f.attributes.value("retry_loop", false)) continue;
-    const int port = f.attributes.value("dst_port", -1);
-    const PortInfo pi = port >= 0 ? lookup.port(uint16_t(port), proto_of(f)) : PortInfo{};
-    const auto addrs = beacon_addresses(f);
+    BeaconDetails* b = periodic(f);
+    if (!b) continue;
+    const int port = port_of(*b);
+    const PortInfo pi = port >= 0 ? lookup.port(uint16_t(port), proto_of(*b)) : PortInfo{};
+    const auto addrs = beacon_addresses(*b);
     const DestinationInfo d = addrs.empty() ? DestinationInfo{} : lookup.destination(addrs.front());
-    const std::string who = d.org.empty() ? f.attributes.value("dst", std::string()) : d.org;
+    const std::string who = d.org.empty() ? b->dst : d.org;
 
     if (pi.category == "time" || pi.category == "dns") {
-      f.attributes["known_service"] = pi.service;
+      b->known_service = pi.service;
       f.severity = lower(f.severity, Severity::info);
       f.notes.push_back(fmt::format("severity lowered: {} to {} is a known periodic service ({})",
                                     pi.service, who, pi.description));
     } else if (d.category == "update_service" || d.category == "antivirus" ||
                d.category == "os_vendor") {
-      f.attributes["known_service"] = d.category;
+      b->known_service = d.category;
       f.severity = lower(f.severity, Severity::low);
       f.notes.push_back(
           fmt::format("severity lowered: {} runs an update or antivirus service, which software "
@@ -78,7 +86,7 @@ void explain_known_periodic(std::vector<Finding>& findings, const DestinationLoo
     }
     const size_t hosts = sharing[key_of[i]].size();
     if (hosts >= 3 && !key_of[i].first.empty()) {
-      f.attributes["hosts_sharing"] = hosts;
+      b->hosts_sharing = hosts;
       f.severity = lower(f.severity, Severity::low);
       f.notes.push_back(fmt::format(
           "severity lowered: {} internal hosts keep the same schedule with {}: installed "

@@ -11,7 +11,8 @@
 namespace callhome {
 
 // Lowers and annotates beacon findings that a known service or prevalence across hosts explains.
-// Sets attributes["known_service"] on those a known service explains.
+// Sets known_service on the details of those a known service explains, and hosts_sharing on
+// those whose schedule several hosts keep.
 void explain_known_periodic(std::vector<Finding>& findings, const DestinationLookup& lookup);
 
 }  // namespace callhome

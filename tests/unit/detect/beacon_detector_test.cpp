@@ -65,14 +65,15 @@ TEST(BeaconDetector, FindsAJitteredC2BeaconAmongBrowsing) {
   const Finding& f = out[0];
   EXPECT_EQ(f.kind, FindingKind::beacon);
   EXPECT_EQ(f.host.to_string(), "192.168.1.50");
-  EXPECT_EQ(f.attributes["dst"], "203.0.113.7");
-  EXPECT_EQ(f.attributes["beacon_type"], "ip");
-  EXPECT_EQ(f.attributes["connections"], 288);
-  EXPECT_GE(f.attributes["score"].get<double>(), 0.9);
-  EXPECT_NEAR(f.attributes["interval_median_s"].get<double>(), 300, 5);
-  EXPECT_NEAR(f.attributes["interval_s"].get<double>(), 300, 20);
-  EXPECT_LE(f.attributes["jitter_s"].get<double>(), 10);
-  EXPECT_FALSE(f.attributes["retry_loop"].get<bool>());
+  const auto& a = std::get<BeaconDetails>(f.details);
+  EXPECT_EQ(a.dst, "203.0.113.7");
+  EXPECT_EQ(a.beacon_type, BeaconType::ip);
+  EXPECT_EQ(a.connections, 288u);
+  EXPECT_GE(a.score, 0.9);
+  EXPECT_NEAR(a.interval_median_s, 300, 5);
+  EXPECT_NEAR(a.interval_s, 300, 20);
+  EXPECT_LE(a.jitter_s, 10);
+  EXPECT_FALSE(a.retry_loop);
   EXPECT_GE(f.severity, Severity::medium);
   EXPECT_NE(f.summary.find("203.0.113.7:443 every 300 s"), std::string::npos) << f.summary;
   EXPECT_GE(f.evidence.size(), 3u);
@@ -118,10 +119,11 @@ TEST(BeaconDetector, SingleAddressBlockedEveryMinuteIsARetryLoop) {
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.attributes["dst"], "72.246.53.81");
-  EXPECT_TRUE(f.attributes["retry_loop"].get<bool>());
-  EXPECT_EQ(f.attributes["blocked"], 40);
-  EXPECT_EQ(f.attributes["interval_s"], 60);
+  const auto& a = std::get<BeaconDetails>(f.details);
+  EXPECT_EQ(a.dst, "72.246.53.81");
+  EXPECT_TRUE(a.retry_loop);
+  EXPECT_EQ(a.blocked, 40u);
+  EXPECT_EQ(a.interval_s, 60);
   EXPECT_NE(f.summary.find("192.168.0.13 retried 72.246.53.81:80 every 60 s, 40 times"),
             std::string::npos)
       << f.summary;
@@ -152,15 +154,16 @@ TEST(BeaconDetector, Case2BlockedRetriesRotatingOverAPoolAreOneRetryLoop) {
   const auto beacons = kind(out, "beacon");
   ASSERT_EQ(beacons.size(), 1u);
   const Finding& f = *beacons[0];
-  EXPECT_EQ(f.attributes["dst"], "72.246.53.0/24");
-  EXPECT_EQ(f.attributes["beacon_type"], "net");
-  EXPECT_TRUE(f.attributes["retry_loop"].get<bool>());
-  EXPECT_EQ(f.attributes["connections"], attempts);
-  EXPECT_EQ(f.attributes["addresses"], 17);
-  EXPECT_EQ(f.attributes["dst_port"], 80);
-  EXPECT_EQ(f.attributes["interval_s"], 1);
-  EXPECT_GE(f.attributes["score"].get<double>(), 0.7);
-  EXPECT_TRUE(f.attributes.contains("burst_interval_s"));
+  const auto& a = std::get<BeaconDetails>(f.details);
+  EXPECT_EQ(a.dst, "72.246.53.0/24");
+  EXPECT_EQ(a.beacon_type, BeaconType::net);
+  EXPECT_TRUE(a.retry_loop);
+  EXPECT_EQ(a.connections, attempts);
+  EXPECT_EQ(a.addresses, 17u);
+  EXPECT_EQ(a.dst_port, 80);
+  EXPECT_EQ(a.interval_s, 1);
+  EXPECT_GE(a.score, 0.7);
+  EXPECT_TRUE(a.bursts.has_value());
   EXPECT_NE(f.summary.find("72.246.53.0/24"), std::string::npos) << f.summary;
   EXPECT_NE(f.summary.find("all blocked by the firewall"), std::string::npos) << f.summary;
   EXPECT_FALSE(f.evidence.empty());
@@ -184,10 +187,11 @@ TEST(BeaconDetector, TlsNamesTakeTheirConnectionsFromTheAddressPair) {
   }
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["dst"], "updates.example.net");
-  EXPECT_EQ(out[0].attributes["beacon_type"], "sni");
-  EXPECT_EQ(out[0].attributes["connections"], 100);
-  EXPECT_EQ(out[0].attributes["ds_score"], 1);  // the sizes came from the connections
+  const auto& a = std::get<BeaconDetails>(out[0].details);
+  EXPECT_EQ(a.dst, "updates.example.net");
+  EXPECT_EQ(a.beacon_type, BeaconType::sni);
+  EXPECT_EQ(a.connections, 100u);
+  EXPECT_EQ(a.ds_score, 1);  // the sizes came from the connections
   EXPECT_EQ(d.stats().names_linked, 100u);
 }
 
@@ -209,11 +213,12 @@ TEST(BeaconDetector, ProxyLogRequestsFormANameBeacon) {
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.attributes["dst"], "updaterservice.wildtangent.com");
-  EXPECT_EQ(f.attributes["beacon_type"], "sni");
-  EXPECT_EQ(f.attributes["interval_s"], 1800);
-  EXPECT_EQ(f.attributes["ds_score"], 0.5);  // a proxy log has no request sizes
-  EXPECT_EQ(d.stats().names_linked, 0u);     // nor the client's connection to the upstream
+  const auto& a = std::get<BeaconDetails>(f.details);
+  EXPECT_EQ(a.dst, "updaterservice.wildtangent.com");
+  EXPECT_EQ(a.beacon_type, BeaconType::sni);
+  EXPECT_EQ(a.interval_s, 1800);
+  EXPECT_EQ(a.ds_score, 0.5);             // a proxy log has no request sizes
+  EXPECT_EQ(d.stats().names_linked, 0u);  // nor the client's connection to the upstream
   EXPECT_NE(f.summary.find("every 1800 s, 48 times"), std::string::npos) << f.summary;
 }
 
@@ -227,15 +232,16 @@ TEST(BeaconDetector, EachDayIsScoredOnItsOwn) {
   }
   const auto out = run(d);
   ASSERT_EQ(out.size(), 2u);
-  const Finding& day1 = out[0].attributes["dst"] == "203.0.113.60" ? out[0] : out[1];
-  const Finding& daily = &day1 == &out[0] ? out[1] : out[0];
+  const bool first = std::get<BeaconDetails>(out[0].details).dst == "203.0.113.60";
+  const auto& day1 = std::get<BeaconDetails>(out[first ? 0 : 1].details);
+  const auto& daily = std::get<BeaconDetails>(out[first ? 1 : 0].details);
   // Windows are the pair's own, counted back from its last connection: all of day 1.
-  EXPECT_EQ(day1.attributes["window_start"], kDay0);
-  EXPECT_EQ(day1.attributes["window_end"], kDay0 + 143 * 600);
-  EXPECT_EQ(day1.attributes["connections"], 144);
-  EXPECT_GE(day1.attributes["score"].get<double>(), 0.95);
-  EXPECT_EQ(daily.attributes["window_end"], kDay0 + 71 * 3600);  // the last 24 h, as RITA
-  EXPECT_EQ(daily.attributes["connections"], 25);                // and the hour before it
+  EXPECT_EQ(day1.window_start, kDay0);
+  EXPECT_EQ(day1.window_end, kDay0 + 143 * 600);
+  EXPECT_EQ(day1.connections, 144u);
+  EXPECT_GE(day1.score, 0.95);
+  EXPECT_EQ(daily.window_end, kDay0 + 71 * 3600);  // the last 24 h, as RITA
+  EXPECT_EQ(daily.connections, 25u);               // and the hour before it
 }
 
 TEST(BeaconDetector, MemoryBoundsAreCounted) {
@@ -265,7 +271,7 @@ TEST(BeaconDetector, OneConnectionASecondIsAStrobe) {
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].kind, FindingKind::strobe);
-  EXPECT_EQ(out[0].attributes["connections"], 2500);
+  EXPECT_EQ(std::get<StrobeDetails>(out[0].details).connections, 2500u);
 }
 
 TEST(BeaconDetector, IgnoresInternalAndLocalScopeDestinations) {
@@ -276,6 +282,60 @@ TEST(BeaconDetector, IgnoresInternalAndLocalScopeDestinations) {
     d.on_connection(answered("192.168.1.9", "ff02::fb", 5353, kDay0 + 60 * i, 200));
   }
   EXPECT_TRUE(run(d).empty());
+}
+
+// Beacon findings carry BeaconDetails, which the document writes with the keys the interface
+// spec promises (dst, interval_s, connections, score) and the optional keys only when they hold.
+TEST(BeaconDetector, BeaconDetailsFitTheKindAndWriteTheDocumentsKeys) {
+  BeaconDetector d;
+  for (int i = 0; i < 288; ++i) {
+    d.on_connection(answered("192.168.1.50", "203.0.113.7", 443, kDay0 + 300.0 * i, 1200));
+  }
+  const auto out = run(d);
+  ASSERT_EQ(out.size(), 1u);
+  const Finding& f = out[0];
+  EXPECT_TRUE(std::holds_alternative<BeaconDetails>(f.details));
+  EXPECT_TRUE(details_fit(f.kind, f.details));
+  const nlohmann::json a = attributes_json(f);
+  for (const char* k : {"dst", "interval_s", "connections", "score"}) {
+    EXPECT_TRUE(a.contains(k)) << k;
+  }
+  EXPECT_EQ(a["dst"], "203.0.113.7");
+  EXPECT_EQ(a["beacon_type"], "ip");
+  EXPECT_EQ(a["connections"], 288);
+  EXPECT_TRUE(a["score"].is_number_float());
+  EXPECT_EQ(a["proto"], "tcp");
+  EXPECT_EQ(a["dst_port"], 443);
+  EXPECT_EQ(a["ports"], nlohmann::json::array({443}));
+  EXPECT_EQ(a["retry_loop"], false);
+  EXPECT_EQ(a["hourly"].size(), 24u);
+  for (const char* k : {"proxy", "addresses", "sample_targets", "servers", "bursts", "burst_size",
+                        "known_service", "hosts_sharing", "part_of_scan"}) {
+    EXPECT_FALSE(a.contains(k)) << k;
+  }
+}
+
+TEST(BeaconDetector, StrobeDetailsFitTheKindAndWriteTheDocumentsKeys) {
+  BeaconOptions o;
+  o.params.strobe_threshold = 2000;
+  o.max_timestamps_per_pair = 2000;
+  BeaconDetector d(o);
+  for (int i = 0; i < 2500; ++i)
+    d.on_connection(answered("192.168.1.9", "203.0.113.5", 123, kDay0 + i, 76));
+  const auto out = run(d);
+  ASSERT_EQ(out.size(), 1u);
+  const Finding& f = out[0];
+  EXPECT_TRUE(std::holds_alternative<StrobeDetails>(f.details));
+  EXPECT_TRUE(details_fit(f.kind, f.details));
+  const auto& s = std::get<StrobeDetails>(f.details);
+  EXPECT_EQ(s.dst, "203.0.113.5");
+  EXPECT_EQ(s.beacon_type, BeaconType::ip);
+  EXPECT_NEAR(s.per_second, 2500.0 / 1999, 1e-9);  // over the span of the 2000 kept
+  const nlohmann::json a = attributes_json(f);
+  EXPECT_EQ(a, nlohmann::json({{"dst", "203.0.113.5"},
+                               {"beacon_type", "ip"},
+                               {"connections", 2500},
+                               {"per_second", s.per_second}}));
 }
 
 }  // namespace

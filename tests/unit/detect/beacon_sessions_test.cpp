@@ -31,7 +31,8 @@ std::vector<Finding> run(BeaconDetector& d) {
 
 const Finding* to(const std::vector<Finding>& all, const std::string& dst) {
   for (const auto& f : all) {
-    if (f.kind == FindingKind::beacon && f.attributes["dst"] == dst) return &f;
+    const auto* d = std::get_if<BeaconDetails>(&f.details);
+    if (f.kind == FindingKind::beacon && d && d->dst == dst) return &f;
   }
   return nullptr;
 }
@@ -62,10 +63,18 @@ TEST(BeaconSessions, AHostsFindingDoesNotDependOnAnotherHostsDays) {
   const Finding* fb = to(b, "203.0.113.10");
   ASSERT_NE(fa, nullptr);
   ASSERT_NE(fb, nullptr);
-  for (const char* k : {"interval_s", "interval_median_s", "jitter_s", "connections", "score",
-                        "ts_score", "hist_score", "dur_score", "window_start", "window_end"}) {
-    EXPECT_EQ(fa->attributes[k], fb->attributes[k]) << k;
-  }
+  const auto& da = std::get<BeaconDetails>(fa->details);
+  const auto& db = std::get<BeaconDetails>(fb->details);
+  EXPECT_EQ(da.interval_s, db.interval_s);
+  EXPECT_EQ(da.interval_median_s, db.interval_median_s);
+  EXPECT_EQ(da.jitter_s, db.jitter_s);
+  EXPECT_EQ(da.connections, db.connections);
+  EXPECT_EQ(da.score, db.score);
+  EXPECT_EQ(da.ts_score, db.ts_score);
+  EXPECT_EQ(da.hist_score, db.hist_score);
+  EXPECT_EQ(da.dur_score, db.dur_score);
+  EXPECT_EQ(da.window_start, db.window_start);
+  EXPECT_EQ(da.window_end, db.window_end);
   EXPECT_EQ(fa->first_ts, fb->first_ts);
   EXPECT_EQ(fa->last_ts, fb->last_ts);
 }
@@ -86,10 +95,11 @@ TEST(BeaconSessions, TwoSessionsHoursApartAreOneBeacon) {
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
-  EXPECT_EQ(f.attributes["connections"], 50);
-  EXPECT_EQ(f.attributes["sessions"], 2);
-  EXPECT_NEAR(f.attributes["interval_median_s"].get<double>(), 300, 5);
-  EXPECT_GE(f.attributes["score"].get<double>(), 0.7);
+  const auto& b = std::get<BeaconDetails>(f.details);
+  EXPECT_EQ(b.connections, 50u);
+  EXPECT_EQ(b.sessions, 2u);
+  EXPECT_NEAR(b.interval_median_s, 300, 5);
+  EXPECT_GE(b.score, 0.7);
   EXPECT_NE(f.summary.find("in 2 sessions"), std::string::npos) << f.summary;
 }
 
