@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace callhome {
 namespace {
@@ -69,18 +70,24 @@ bool DgaClusters::assess(Finding& f) const {
                    : Severity::medium;
   f.evidence = c.evidence;
   const auto slash = best->first.find('/');
-  const std::string tld = best->first.substr(0, slash), tag = best->first.substr(slash + 1);
-  const std::string pattern =
-      tag.substr(0, 2) == "cv"
-          ? fmt::format("{} letters alternating consonant/vowel", tag.substr(2))
-          : fmt::format("random strings of {}+ characters", tag.substr(3));
-  f.attributes = {{"domains", n},         {"domains_capped", c.full}, {"nxdomain", c.nxdomain},
-                  {"queries", c.queries}, {"sample", c.sample},       {"tld", tld},
-                  {"pattern", pattern},   {"other_groups", others}};
+  const std::string_view tag = std::string_view(best->first).substr(slash + 1);
+  DgaDetails d;
+  d.domains = n;
+  d.domains_capped = c.full;
+  d.nxdomain = c.nxdomain;
+  d.queries = c.queries;
+  d.sample = c.sample;
+  d.tld = best->first.substr(0, slash);
+  // dga_tag(): "cv7" (alternating, 7 letters) or "rnd8" (random, 8 characters and more).
+  d.pattern = tag.starts_with("cv") ? DgaPattern::alternating : DgaPattern::random;
+  const std::string_view length = tag.substr(d.pattern == DgaPattern::alternating ? 2 : 3);
+  std::from_chars(length.data(), length.data() + length.size(), d.pattern_length);
+  d.other_groups = std::move(others);
   f.summary = fmt::format(
       "{} looked up {}{} distinct .{} domains of one pattern ({}), {} of {} answers NXDOMAIN: "
       "domain generation, as malware does to find its controller; examine the host",
-      f.host.to_string(), c.full ? "over " : "", n, tld, pattern, c.nxdomain, c.queries);
+      f.host.to_string(), c.full ? "over " : "", n, d.tld, pattern_text(d), c.nxdomain, c.queries);
+  f.details = std::move(d);
   f.notes.push_back(fmt::format(
       "{}: {} distinct domains in one group (20+ reported, 50+ with 10% NXDOMAIN or 100+ high)",
       to_string(f.severity), n));

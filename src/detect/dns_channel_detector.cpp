@@ -137,49 +137,39 @@ void DnsChannelDetector::tunnel_findings(const Address& host, Host& h,
     f.last_ts = z.last;
     f.severity = v.severity;
     f.evidence = z.samples;
-    nlohmann::json qtypes = nlohmann::json::object(), encodings = nlohmann::json::object();
-    std::string buf;
-    for (const auto& [t, n] : z.qtypes) qtypes[qtype_name(t, buf)] = n;
-    for (const auto& [enc, n] : z.encodings) encodings[to_string(enc)] = n;
     std::string encoding_list;
     for (const auto& [enc, n] : z.encodings) {
       encoding_list += (encoding_list.empty() ? "" : "/") + std::string(to_string(enc));
     }
     const Address* resolver = nullptr;
     uint64_t best = 0;
-    std::vector<std::string> resolvers;
+    DnsTunnelDetails d;
     for (const auto& [a, n] : z.resolvers) {
-      resolvers.push_back(a.to_string());
+      d.resolvers.push_back(a);
       if (n > best) best = n, resolver = &a;
     }
-    std::vector<std::string> siblings;
     for (const auto& s : shaped) {
-      if (s != zone && siblings.size() < 10) siblings.push_back(s);
+      if (s != zone && d.sibling_domains.size() < 10) d.sibling_domains.push_back(s);
     }
-    nlohmann::json contacted_json = nullptr;
     if (ctx.answers_contacted) {
-      contacted_json = {{"answers", z.answers.size()}, {"contacted", *ctx.answers_contacted}};
+      d.answers_contacted = DnsTunnelAnswersContacted{z.answers.size(), *ctx.answers_contacted};
     }
-    f.attributes = {
-        {"domain", zone},
-        {"queries", z.queries},
-        {"unique_names", v.unique},
-        {"unique_names_exact", z.names.exact()},
-        {"encoded_names", v.encoded_unique},
-        {"encoded_share", round2(v.encoded_share)},
-        {"encodings", encodings},
-        {"max_label_len", z.max_label},
-        {"max_data_label_len", z.max_encoded_label},
-        {"qtypes", qtypes},
-        {"rcodes",
-         {{"NXDOMAIN", z.nxdomain}, {"SERVFAIL", z.servfail}, {"unanswered", z.unanswered}}},
-        {"resolver", resolver ? resolver->to_string() : ""},
-        {"resolvers", resolvers},
-        {"interval_s", v.interval_s ? nlohmann::json(round2(*v.interval_s)) : nullptr},
-        {"duration_s", round2(z.last - z.first)},
-        {"answers_contacted", contacted_json},
-        {"sibling_domains", siblings},
-        {"reasons", v.reasons}};
+    d.domain = zone;
+    d.queries = z.queries;
+    d.unique_names = v.unique;
+    d.unique_names_exact = z.names.exact();
+    d.encoded_names = v.encoded_unique;
+    d.encoded_share = round2(v.encoded_share);
+    d.encodings = z.encodings;
+    d.max_label_len = z.max_label;
+    d.max_data_label_len = z.max_encoded_label;
+    d.qtypes = z.qtypes;
+    d.rcodes = {z.nxdomain, z.servfail, z.unanswered};
+    if (resolver) d.resolver = *resolver;
+    if (v.interval_s) d.interval_s = round2(*v.interval_s);
+    d.duration_s = round2(z.last - z.first);
+    d.reasons = v.reasons;
+    f.details = std::move(d);
     f.summary = fmt::format(
         "{} sent {} DNS queries with {} distinct names under {} to {}{}: data carried over DNS "
         "(a tunnel or DNS command and control); block {} and examine the host",

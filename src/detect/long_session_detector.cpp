@@ -155,25 +155,26 @@ void LongSessionDetector::report(const Address& host, const Key& key, const Pair
   }
   f.severity = s;
 
-  f.attributes = {{"dst", dst.to_string()},
-                  {"dst_port", port},
-                  {"proto", transport_name(proto)},
-                  {"connections", p.connections},
-                  {"total_duration_s", std::round(p.total_s * 1000) / 1000},
-                  {"longest_s", std::round(p.longest_s * 1000) / 1000},
-                  {"orig_bytes", p.orig_bytes},
-                  {"resp_bytes", p.resp_bytes},
-                  {"upload_ratio", std::round(ratio * 100) / 100},
-                  {"resets", p.resets},
-                  {"bulk_upload", bulk},
-                  {"long_lived", long_lived}};
-  if (!pi.service.empty()) f.attributes["service"] = pi.service;
-  if (!d.org.empty()) f.attributes["dst_org"] = d.org;
+  LongSessionDetails details;
+  details.dst = dst;
+  details.dst_port = port;
+  details.proto = proto;
+  details.connections = p.connections;
+  details.total_duration_s = std::round(p.total_s * 1000) / 1000;
+  details.longest_s = std::round(p.longest_s * 1000) / 1000;
+  details.orig_bytes = p.orig_bytes;
+  details.resp_bytes = p.resp_bytes;
+  details.upload_ratio = std::round(ratio * 100) / 100;
+  details.resets = p.resets;
+  details.bulk_upload = bulk;
+  details.long_lived = long_lived;
+  if (!pi.service.empty()) details.service = pi.service;
+  if (!d.org.empty()) details.dst_org = d.org;
   if (named) {
-    nlohmann::json names = nlohmann::json::array();
-    for (size_t i = 0; i < d.names.size() && i < 3; ++i) names.push_back(d.names[i]);
-    f.attributes["dst_names"] = names;
+    details.dst_names.emplace();
+    for (size_t i = 0; i < d.names.size() && i < 3; ++i) details.dst_names->push_back(d.names[i]);
   }
+  f.details = std::move(details);
 
   std::string what;
   if (long_lived) {

@@ -136,33 +136,30 @@ void ToolSignatureDetector::finish(std::vector<Finding>& out) {
     f.last_ts = g.last;
     f.severity = severity_of(sig->category);
     for (auto& ev : g.samples) f.cite(ev.prov, std::move(ev.what));
-    std::vector<std::string> dsts;
-    for (const auto& [d, n] : g.dsts) dsts.push_back(d);
-    uint16_t top_port = 0;
+    ToolSignatureDetails d;
+    d.tool = tool;
+    d.category = sig->category;
+    d.requests = g.requests;
+    d.matched = g.matched;
+    d.signature = sig->pattern;
+    d.signature_source = sig->source;
+    for (const auto& [dst, n] : g.dsts) d.dsts.push_back(dst);
+    d.more_dsts = g.more_dsts;
     uint64_t top = 0;
-    std::vector<uint16_t> ports;
     for (const auto& [p, n] : g.ports) {
-      ports.push_back(p);
+      d.dst_ports.push_back(p);
       if (n > top) {
         top = n;
-        top_port = p;
+        d.dst_port = p;
       }
     }
-    f.attributes = {{"tool", tool},
-                    {"category", sig->category},
-                    {"requests", g.requests},
-                    {"matched", g.matched},
-                    {"signature", sig->pattern},
-                    {"signature_source", sig->source},
-                    {"dsts", dsts},
-                    {"more_dsts", g.more_dsts},
-                    {"dst_port", top_port ? nlohmann::json(top_port) : nullptr},
-                    {"dst_ports", ports},
-                    {"sample_paths", g.sample_paths}};
+    d.sample_paths = g.sample_paths;
+    const size_t destinations = d.dsts.size() + g.more_dsts;
+    f.details = std::move(d);
     f.summary = fmt::format(
         "{} sent {} HTTP request(s) that name the {} {} to {} destination(s): find who runs it "
         "there and whether that was authorised",
-        host.to_string(), g.requests, sig->category, tool, dsts.size() + g.more_dsts);
+        host.to_string(), g.requests, sig->category, tool, destinations);
     f.notes.push_back(
         fmt::format("recognised by {} '{}' (data/tools.tsv: {})",
                     sig->field == ToolSignature::Field::user_agent ? "User-Agent" : "path",

@@ -245,20 +245,22 @@ void UnresolvedDestinationDetector::report(const Address& addr, const Host& h, d
                                   d.starts.size(), d.connections));
   }
   f.severity = s;
-  f.attributes = {{"dst", dst.to_string()},
-                  {"dst_port", port},
-                  {"proto", transport_name(proto)},
-                  {"connections", d.connections},
-                  {"answered", d.answered},
-                  {"failed", d.failed},
-                  {"visits", visits},
-                  {"span_s", std::round(span * 1000) / 1000},
-                  {"http_posts", d.posts},
-                  {"bare_ip_requests", d.bare_requests},
-                  {"host_dns_answers", h.dns_answers},
-                  {"host_named_share", std::round(share * 1000) / 1000}};
-  if (!pi.service.empty()) f.attributes["service"] = pi.service;
-  if (!di.org.empty()) f.attributes["dst_org"] = di.org;
+  UnresolvedDestinationDetails details;
+  details.dst = dst;
+  details.dst_port = port;
+  details.proto = proto;
+  details.connections = d.connections;
+  details.answered = d.answered;
+  details.failed = d.failed;
+  details.visits = visits;
+  details.span_s = std::round(span * 1000) / 1000;
+  details.http_posts = d.posts;
+  details.bare_ip_requests = d.bare_requests;
+  details.host_dns_answers = h.dns_answers;
+  details.host_named_share = std::round(share * 1000) / 1000;
+  if (!pi.service.empty()) details.service = pi.service;
+  if (!di.org.empty()) details.dst_org = di.org;
+  f.details = std::move(details);
   f.summary = fmt::format(
       "{} came back {} times over {} straight to {} ({}{}), an address no DNS answer, TLS SNI "
       "or HTTP Host ever named, while it resolved names for other destinations{}: look for a "

@@ -12,7 +12,7 @@ constexpr size_t kMaxNames = 20;
 constexpr size_t kMaxCachedNames = 100000;
 
 struct CategoryInfo {
-  const char* category;
+  VendorCategory category;
   const char* what;  // "names of P2P vendors"
   Severity severity;
 };
@@ -20,16 +20,16 @@ struct CategoryInfo {
 // The categories that say something about the program behind the traffic. CDNs, update and
 // antivirus services are everywhere and are weighed elsewhere.
 constexpr CategoryInfo kCategories[] = {
-    {"p2p_vendor", "P2P software vendors", Severity::low},
-    {"bundled_software", "bundled or adware software", Severity::low},
-    {"dyndns", "dynamic DNS services", Severity::low},
-    {"anonymizer", "anonymisers", Severity::medium},
-    {"paste_site", "paste sites", Severity::low},
+    {VendorCategory::p2p_vendor, "P2P software vendors", Severity::low},
+    {VendorCategory::bundled_software, "bundled or adware software", Severity::low},
+    {VendorCategory::dyndns, "dynamic DNS services", Severity::low},
+    {VendorCategory::anonymizer, "anonymisers", Severity::medium},
+    {VendorCategory::paste_site, "paste sites", Severity::low},
 };
 
 const CategoryInfo* interesting(const std::string& category) {
   for (const auto& c : kCategories) {
-    if (category == c.category) return &c;
+    if (category == to_string(c.category)) return &c;
   }
   return nullptr;
 }
@@ -38,8 +38,8 @@ const CategoryInfo* interesting(const std::string& category) {
 
 VendorContactDetector::Group* VendorContactDetector::seen(const Address& client,
                                                           std::string_view name, double ts,
-                                                          const char* via, std::string_view method,
-                                                          bool failed) {
+                                                          VendorContactVia via,
+                                                          std::string_view method, bool failed) {
   if (name.empty() || !internal_.contains(client)) return nullptr;
   auto it = cache_.find(absl::string_view(name.data(), name.size()));  // absl's own view type
   if (it == cache_.end()) {
@@ -66,7 +66,7 @@ VendorContactDetector::Group* VendorContactDetector::seen(const Address& client,
 
 void VendorContactDetector::on_http(const HttpEvent& e) {
   const bool failed = e.action == Action::blocked || e.status >= 500 || e.status == 0;
-  const char* via = e.via_proxy ? "proxy" : "http";
+  const VendorContactVia via = e.via_proxy ? VendorContactVia::proxy : VendorContactVia::http;
   if (Group* g = seen(e.client, e.host, e.ts, via, e.method, failed)) {
     g->samples.push_back(
         {e.prov, fmt::format("{} {} {}{}", e.via_proxy ? "proxy request" : "http request", e.method,
@@ -75,14 +75,15 @@ void VendorContactDetector::on_http(const HttpEvent& e) {
 }
 
 void VendorContactDetector::on_dns(const DnsEvent& e) {
-  if (Group* g = seen(e.client, e.query, e.ts, "dns", "", e.rcode == "NXDOMAIN")) {
+  if (Group* g = seen(e.client, e.query, e.ts, VendorContactVia::dns, "", e.rcode == "NXDOMAIN")) {
     g->samples.push_back({e.prov, fmt::format("dns query {}{}", e.query,
                                               e.rcode.empty() ? "" : " (" + e.rcode + ")")});
   }
 }
 
 void VendorContactDetector::on_name(const NameEvent& e) {
-  const char* via = e.source == "tls_sni" ? "tls" : "http";
+  const VendorContactVia via =
+      e.source == "tls_sni" ? VendorContactVia::tls : VendorContactVia::http;
   if (Group* g = seen(e.client, e.name, e.ts, via, "", false)) {
     g->samples.push_back({e.prov, fmt::format("{} {} on {}:{}", e.source, e.name,
                                               e.server.to_string(), e.server_port)});
@@ -103,18 +104,22 @@ void VendorContactDetector::finish(std::vector<Finding>& out) {
     for (const auto& [n, count] : g.names) ranked.push_back({count, n});
     std::sort(ranked.begin(), ranked.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
-    nlohmann::json names = nlohmann::json::array();
+    VendorContactDetails d;
+    d.category = c->category;
     std::string listed;
     for (const auto& [count, n] : ranked) {
-      names.push_back({{"name", n}, {"requests", count}});
-      if (names.size() <= 3) listed += (listed.empty() ? "" : ", ") + n;
+      d.names.push_back({n, count});
+      if (d.names.size() <= 3) listed += (listed.empty() ? "" : ", ") + n;
     }
     if (ranked.size() > 3) listed += ", ...";
-    f.attributes = {{"category", key.second}, {"names", names},     {"orgs", g.orgs},
-                    {"requests", g.requests}, {"failed", g.failed}, {"via", g.via},
-                    {"methods", g.methods}};
+    d.orgs.assign(g.orgs.begin(), g.orgs.end());
+    d.requests = g.requests;
+    d.failed = g.failed;
+    d.via.assign(g.via.begin(), g.via.end());
+    d.methods.assign(g.methods.begin(), g.methods.end());
+    f.details = std::move(d);
     std::string via;
-    for (const auto& v : g.via) via += (via.empty() ? "" : ", ") + v;
+    for (const auto v : g.via) via += std::string(via.empty() ? "" : ", ") + to_string(v);
     f.summary = fmt::format(
         "{} asked {} time(s) for {} name(s) of {} ({}) through {}{}: the program behind them is "
         "likely theirs ({})",

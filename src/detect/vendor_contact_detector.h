@@ -32,7 +32,8 @@ class VendorContactDetector : public Detector {
   struct Group {
     std::map<std::string, uint64_t, std::less<>>
         names;  // name -> requests (at most kMaxNames names)
-    std::set<std::string, std::less<>> orgs, via, methods;
+    std::set<std::string, std::less<>> orgs, methods;
+    std::set<VendorContactVia> via;
     uint64_t requests = 0, failed = 0;
     double first = 0, last = 0;
     std::string description;
@@ -41,7 +42,7 @@ class VendorContactDetector : public Detector {
   // Counts `name` for `client`; returns its group when the name is of interest and the group
   // still wants evidence samples (nullptr nearly always), so that the caller describes the
   // evidence only then: formatting it for every request cost more than the lookup.
-  Group* seen(const Address& client, std::string_view name, double ts, const char* via,
+  Group* seen(const Address& client, std::string_view name, double ts, VendorContactVia via,
               std::string_view method, bool failed);
   NetworkSet internal_;
   const DestinationLookup& lookup_;

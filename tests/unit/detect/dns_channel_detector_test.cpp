@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ class FakeLookup : public NoDestinationLookup {
     return {};
   }
 };
+
+constexpr uint16_t kTypeA = 1, kTypeNull = 10, kTypeTxt = 16;
 
 DnsChannelOptions options(const DestinationLookup* lookup = nullptr) {
   DnsChannelOptions o;
@@ -61,6 +64,12 @@ std::vector<Finding> run(DnsChannelDetector& d) {
   return out;
 }
 
+std::set<std::string> keys(const nlohmann::json& object) {
+  std::set<std::string> out;
+  for (const auto& [key, value] : object.items()) out.insert(key);
+  return out;
+}
+
 std::vector<const Finding*> of_kind(const std::vector<Finding>& all, const std::string& kind) {
   std::vector<const Finding*> out;
   for (const auto& f : all) {
@@ -84,16 +93,18 @@ TEST(DnsChannel, HexTunnelOnAScheduleIsCriticalWithItsQueriesCited) {
   const Finding& f = *tunnels[0];
   EXPECT_EQ(f.severity, Severity::critical);
   EXPECT_EQ(f.host.to_string(), "192.168.7.7");
-  EXPECT_EQ(f.attributes["domain"], "hacker-dnscat.com");
-  EXPECT_EQ(f.attributes["queries"], 1200);
+  const auto& t = std::get<DnsTunnelDetails>(f.details);
+  EXPECT_EQ(t.domain, "hacker-dnscat.com");
+  EXPECT_EQ(t.queries, 1200u);
   // Beyond the sketch's exact range the count is an estimate: within 15%.
-  EXPECT_NEAR(double(f.attributes["unique_names"]), 1200, 180);
-  EXPECT_EQ(f.attributes["max_label_len"], 60);
-  EXPECT_EQ(f.attributes["qtypes"]["A"], 1200);
-  EXPECT_EQ(f.attributes["resolver"], "8.8.8.8");
-  EXPECT_NEAR(double(f.attributes["interval_s"]), 1.0, 0.05);
-  EXPECT_GE(double(f.attributes["encoded_share"]), 0.9);
-  EXPECT_EQ(f.attributes["encodings"].count("hex"), 1u);
+  EXPECT_NEAR(double(t.unique_names), 1200, 180);
+  EXPECT_EQ(t.max_label_len, 60u);
+  EXPECT_EQ(t.qtypes.at(kTypeA), 1200u);
+  EXPECT_EQ(t.resolver, Address::parse("8.8.8.8"));
+  ASSERT_TRUE(t.interval_s);
+  EXPECT_NEAR(*t.interval_s, 1.0, 0.05);
+  EXPECT_GE(t.encoded_share, 0.9);
+  EXPECT_EQ(t.encodings.count(LabelEncoding::hex), 1u);
   ASSERT_EQ(f.evidence.size(), 5u);
   EXPECT_EQ(f.evidence[0].prov.ref, 10001u);  // the first query's packet
 }
@@ -111,10 +122,11 @@ TEST(DnsChannel, ShortToolSessionWithTxtAndNullRecordsIsAtLeastMedium) {
   auto tunnels = of_kind(all, "dns_tunnel");
   ASSERT_EQ(tunnels.size(), 1u);
   EXPECT_GE(tunnels[0]->severity, Severity::medium);
-  EXPECT_EQ(tunnels[0]->attributes["domain"], "biillpi.com");
-  EXPECT_EQ(tunnels[0]->attributes["qtypes"]["NULL"], 6);
-  EXPECT_EQ(tunnels[0]->attributes["qtypes"]["TXT"], 6);
-  EXPECT_TRUE(tunnels[0]->attributes["interval_s"].is_null());  // a burst, not a schedule
+  const auto& t = std::get<DnsTunnelDetails>(tunnels[0]->details);
+  EXPECT_EQ(t.domain, "biillpi.com");
+  EXPECT_EQ(t.qtypes.at(kTypeNull), 6u);
+  EXPECT_EQ(t.qtypes.at(kTypeTxt), 6u);
+  EXPECT_FALSE(t.interval_s);  // a burst, not a schedule
 }
 
 // Saitama's shape: a query a minute or so, unique random labels under three domains, A answers
@@ -145,10 +157,12 @@ TEST(DnsChannel, SlowTunnelWithUnusedAnswersIsHigh) {
   auto tunnels = of_kind(all, "dns_tunnel");
   ASSERT_EQ(tunnels.size(), 3u);
   for (const Finding* f : tunnels) {
-    EXPECT_EQ(f->severity, Severity::high) << f->attributes.dump();
-    EXPECT_EQ(f->attributes["answers_contacted"]["contacted"], 0);
-    EXPECT_EQ(f->attributes["sibling_domains"].size(), 2u);
-    EXPECT_EQ(f->attributes["unique_names"], f->attributes["queries"]);
+    EXPECT_EQ(f->severity, Severity::high) << attributes_json(*f).dump();
+    const auto& t = std::get<DnsTunnelDetails>(f->details);
+    ASSERT_TRUE(t.answers_contacted);
+    EXPECT_EQ(t.answers_contacted->contacted, 0u);
+    EXPECT_EQ(t.sibling_domains.size(), 2u);
+    EXPECT_EQ(t.unique_names, t.queries);
   }
 }
 
@@ -160,7 +174,7 @@ TEST(DnsChannel, SlowTunnelWithoutConnectionsToJudgeIsStillReported) {
   ASSERT_EQ(tunnels.size(), 3u);
   for (const Finding* f : tunnels) {
     EXPECT_EQ(f->severity, Severity::medium);  // shape plus the sibling domains
-    EXPECT_TRUE(f->attributes["answers_contacted"].is_null());
+    EXPECT_FALSE(std::get<DnsTunnelDetails>(f->details).answers_contacted);
   }
 }
 
@@ -205,11 +219,13 @@ TEST(DnsChannel, WithoutDomainKnowledgeCdnNamesAreOnlyCountedNotRaised) {
   auto all = run(d);
   ASSERT_EQ(all.size(), 1u);  // counted: the names do look like data
   EXPECT_EQ(all[0].severity, Severity::low) << all[0].notes[0];
-  EXPECT_GT(all[0].attributes["answers_contacted"]["contacted"], 0);
+  const auto& t = std::get<DnsTunnelDetails>(all[0].details);
+  ASSERT_TRUE(t.answers_contacted);
+  EXPECT_GT(t.answers_contacted->contacted, 0u);
 }
 
-TEST(DnsChannel, DgaBurstIsOneFindingWithTheDomainsAndNxdomains) {
-  DnsChannelDetector d(options());
+// Simda's shape: 60 seven-letter alternating .com names, every fifth NXDOMAIN.
+void dga_burst(DnsChannelDetector& d) {
   std::mt19937 rng(6);
   const std::string consonants = "bcdfgjklmnpqrstvwxz", vowels = "aeiouy";
   for (int i = 0; i < 60; ++i) {
@@ -220,6 +236,11 @@ TEST(DnsChannel, DgaBurstIsOneFindingWithTheDomainsAndNxdomains) {
     d.on_dns(dns(10 + i * 0.5, sld + ".com", 28, i % 5 ? "NOERROR" : "NXDOMAIN", {},
                  "fd77:48a1:c0bb:0:b96c:506d:6c7f:e8be"));
   }
+}
+
+TEST(DnsChannel, DgaBurstIsOneFindingWithTheDomainsAndNxdomains) {
+  DnsChannelDetector d(options());
+  dga_burst(d);
   // A few ordinary domains of the same host do not join the group.
   d.on_dns(dns(5, "google.com", 1, "NOERROR", {}, "fd77:48a1:c0bb:0:b96c:506d:6c7f:e8be"));
   auto all = run(d);
@@ -227,10 +248,11 @@ TEST(DnsChannel, DgaBurstIsOneFindingWithTheDomainsAndNxdomains) {
   ASSERT_EQ(dga.size(), 1u);
   EXPECT_EQ(dga[0]->severity, Severity::high);
   EXPECT_EQ(dga[0]->host.to_string(), "fd77:48a1:c0bb:0:b96c:506d:6c7f:e8be");
-  EXPECT_GE(dga[0]->attributes["domains"], 55);  // a random draw may repeat a name
-  EXPECT_EQ(dga[0]->attributes["nxdomain"], 12);
-  EXPECT_EQ(dga[0]->attributes["tld"], "com");
-  EXPECT_EQ(dga[0]->attributes["sample"].size(), 10u);
+  const auto& g = std::get<DgaDetails>(dga[0]->details);
+  EXPECT_GE(g.domains, 55u);  // a random draw may repeat a name
+  EXPECT_EQ(g.nxdomain, 12u);
+  EXPECT_EQ(g.tld, "com");
+  EXPECT_EQ(g.sample.size(), 10u);
   EXPECT_EQ(dga[0]->evidence.size(), 5u);
   EXPECT_TRUE(of_kind(all, "dns_tunnel").empty());
 }
@@ -258,9 +280,54 @@ TEST(DnsChannel, DomainsBeyondTheCapAreNotedNotKept) {
   d.on_dns(dns(30, "x.four.com"));  // dropped
   auto all = run(d);
   ASSERT_EQ(all.size(), 1u);
-  EXPECT_EQ(all[0].attributes["domain"], "tunnel.com");
+  EXPECT_EQ(std::get<DnsTunnelDetails>(all[0].details).domain, "tunnel.com");
   ASSERT_EQ(all[0].notes.size(), 2u);
   EXPECT_NE(all[0].notes[1].find("more than 3 domains"), std::string::npos);
+}
+
+TEST(DnsChannel, TunnelFindingsCarryTunnelDetailsWrittenWithTheDocumentKeys) {
+  DnsChannelDetector d(options());
+  slow_tunnel(d);
+  const auto all = run(d);
+  auto tunnels = of_kind(all, "dns_tunnel");
+  ASSERT_EQ(tunnels.size(), 3u);
+  for (const Finding* f : tunnels) {
+    EXPECT_TRUE(details_fit(f->kind, f->details));
+    EXPECT_TRUE(std::holds_alternative<DnsTunnelDetails>(f->details));
+    const nlohmann::json a = attributes_json(*f);
+    EXPECT_EQ(keys(a),
+              (std::set<std::string>{"domain", "queries", "unique_names", "unique_names_exact",
+                                     "encoded_names", "encoded_share", "encodings", "max_label_len",
+                                     "max_data_label_len", "qtypes", "rcodes", "resolver",
+                                     "resolvers", "interval_s", "duration_s", "answers_contacted",
+                                     "sibling_domains", "reasons"}));
+    EXPECT_EQ(keys(a["rcodes"]), (std::set<std::string>{"NXDOMAIN", "SERVFAIL", "unanswered"}));
+    EXPECT_EQ(a["resolver"], "8.8.8.8");
+    EXPECT_EQ(a["resolvers"], nlohmann::json::array({"8.8.8.8"}));
+    EXPECT_EQ(a["qtypes"]["A"], std::get<DnsTunnelDetails>(f->details).queries);
+    EXPECT_TRUE(a["answers_contacted"].is_null());
+  }
+}
+
+TEST(DnsChannel, DgaFindingCarriesDgaDetailsWrittenWithTheDocumentKeys) {
+  DnsChannelDetector d(options());
+  dga_burst(d);
+  const auto all = run(d);
+  auto dga = of_kind(all, "dga");
+  ASSERT_EQ(dga.size(), 1u);
+  EXPECT_TRUE(details_fit(dga[0]->kind, dga[0]->details));
+  const auto& g = std::get<DgaDetails>(dga[0]->details);
+  EXPECT_EQ(g.pattern, DgaPattern::alternating);
+  EXPECT_EQ(g.pattern_length, 7u);
+  const nlohmann::json a = attributes_json(*dga[0]);
+  EXPECT_EQ(keys(a), (std::set<std::string>{"domains", "domains_capped", "nxdomain", "queries",
+                                            "sample", "tld", "pattern", "other_groups"}));
+  EXPECT_EQ(a["pattern"], "7 letters alternating consonant/vowel");
+  DgaDetails random;
+  random.pattern = DgaPattern::random;
+  random.pattern_length = 8;
+  EXPECT_EQ(nlohmann::json(random)["pattern"], "random strings of 8+ characters");
+  EXPECT_EQ(a["other_groups"], nlohmann::json::array());
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+#include <string>
+
 #include "detector_test_util.h"
 
 namespace callhome {
@@ -68,15 +72,16 @@ TEST(LongSession, ExfilOverALeetPortIsHigh) {
   EXPECT_EQ(f.kind, FindingKind::long_session);
   EXPECT_EQ(f.severity, Severity::high);
   EXPECT_EQ(f.host.to_string(), "10.8.0.61");
-  EXPECT_EQ(f.attributes["dst"], "147.32.83.234");
-  EXPECT_EQ(f.attributes["dst_port"], 1337);
-  EXPECT_EQ(f.attributes["proto"], "tcp");
-  EXPECT_EQ(f.attributes["connections"], 11);
-  EXPECT_EQ(f.attributes["resets"], 10);
-  EXPECT_EQ(f.attributes["orig_bytes"], 41966765u);
-  EXPECT_NEAR(f.attributes["longest_s"].get<double>(), 2362, 1e-6);
-  EXPECT_GT(f.attributes["upload_ratio"].get<double>(), 1000);
-  EXPECT_TRUE(f.attributes["bulk_upload"].get<bool>());
+  const auto& d = std::get<LongSessionDetails>(f.details);
+  EXPECT_EQ(d.dst.to_string(), "147.32.83.234");
+  EXPECT_EQ(d.dst_port, 1337);
+  EXPECT_EQ(d.proto, kProtoTcp);
+  EXPECT_EQ(d.connections, 11u);
+  EXPECT_EQ(d.resets, 10u);
+  EXPECT_EQ(d.orig_bytes, 41966765u);
+  EXPECT_NEAR(d.longest_s, 2362, 1e-6);
+  EXPECT_GT(d.upload_ratio, 1000);
+  EXPECT_TRUE(d.bulk_upload);
   EXPECT_FALSE(f.evidence.empty());
   EXPECT_EQ(f.evidence[0].prov, (Provenance{0, 1000}));
 }
@@ -127,7 +132,7 @@ TEST(LongSession, LongSessionOnAnUnregisteredPortIsLow) {
   const auto out = run({session("203.0.113.7", 4444, 1000, 2400, 50000, 60000)});
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].severity, Severity::low);
-  EXPECT_TRUE(out[0].attributes["long_lived"].get<bool>());
+  EXPECT_TRUE(std::get<LongSessionDetails>(out[0].details).long_lived);
 }
 
 TEST(LongSession, DestinationsPerHostAreCappedAndSaySo) {
@@ -142,10 +147,46 @@ TEST(LongSession, DestinationsPerHostAreCappedAndSaySo) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["dst"], "203.0.113.1");
+  EXPECT_EQ(std::get<LongSessionDetails>(out[0].details).dst.to_string(), "203.0.113.1");
   bool noted = false;
   for (const auto& n : out[0].notes) noted |= n.find("cap reached") != std::string::npos;
   EXPECT_TRUE(noted);
+}
+
+TEST(LongSession, FindingsCarryLongSessionDetailsWrittenWithTheDocumentKeys) {
+  const auto out = run({
+      session("147.32.83.234", 1337, 1000, 90, 19305489, 56),       // a leet port: service
+      session("142.250.1.1", 443, 1000, 60, 30'000'000, 100'000),   // Google: service, org
+      session("104.244.42.2", 443, 1000, 60, 30'000'000, 100'000),  // named: service, names
+      session("203.0.113.7", 4444, 1000, 2400, 50000, 60000),       // none of them
+  });
+  ASSERT_EQ(out.size(), 4u);
+  const std::set<std::string> base = {
+      "dst",        "dst_port",   "proto",        "connections", "total_duration_s", "longest_s",
+      "orig_bytes", "resp_bytes", "upload_ratio", "resets",      "bulk_upload",      "long_lived"};
+  const std::map<std::string, std::set<std::string>> extra = {
+      {"147.32.83.234", {"service"}},
+      {"142.250.1.1", {"service", "dst_org"}},
+      {"104.244.42.2", {"service", "dst_names"}},
+      {"203.0.113.7", {}},
+  };
+  for (const Finding& f : out) {
+    EXPECT_TRUE(details_fit(f.kind, f.details));
+    ASSERT_TRUE(std::holds_alternative<LongSessionDetails>(f.details));
+    const nlohmann::json a = attributes_json(f);
+    const std::string dst = a["dst"];
+    std::set<std::string> expected = base;
+    expected.insert(extra.at(dst).begin(), extra.at(dst).end());
+    std::set<std::string> keys;
+    for (const auto& [key, value] : a.items()) keys.insert(key);
+    EXPECT_EQ(keys, expected) << dst;
+    EXPECT_EQ(a["proto"], "tcp");
+    if (dst == "104.244.42.2") {
+      EXPECT_EQ(a["dst_names"], nlohmann::json::array({"api.twitter.com"}));
+    } else if (dst == "142.250.1.1") {
+      EXPECT_EQ(a["dst_org"], "Google");
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 namespace callhome {
 namespace {
 
@@ -43,12 +46,13 @@ TEST(ToolSignature, NmapScriptingEngineAgentNamesTheScanner) {
   const Finding& f = out[0];
   EXPECT_EQ(f.kind, FindingKind::tool_signature);
   EXPECT_EQ(f.host.to_string(), "10.87.1.10");
-  EXPECT_EQ(f.attributes["tool"], "Nmap");
-  EXPECT_EQ(f.attributes["category"], "scanner");
-  EXPECT_EQ(f.attributes["requests"], 3);
-  EXPECT_EQ(f.attributes["matched"], kNseAgent);
-  EXPECT_EQ(f.attributes["dsts"], std::vector<std::string>{"130.211.223.103"});
-  EXPECT_EQ(f.attributes["dst_port"], 80);
+  const auto& t = std::get<ToolSignatureDetails>(f.details);
+  EXPECT_EQ(t.tool, "Nmap");
+  EXPECT_EQ(t.category, "scanner");
+  EXPECT_EQ(t.requests, 3u);
+  EXPECT_EQ(t.matched, kNseAgent);
+  EXPECT_EQ(t.dsts, std::vector<std::string>{"130.211.223.103"});
+  EXPECT_EQ(t.dst_port, 80);
   EXPECT_EQ(f.severity, Severity::medium);
   ASSERT_EQ(f.evidence.size(), 3u);
   EXPECT_EQ(f.evidence[0].prov.ref, 1u);
@@ -61,7 +65,7 @@ TEST(ToolSignature, ProbePathAloneNamesTheToolAndTheAgentWinsWhenItComes) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["matched"], "/nmaplowercheck17");
+  EXPECT_EQ(std::get<ToolSignatureDetails>(out[0].details).matched, "/nmaplowercheck17");
 
   ToolSignatureDetector both(options());
   both.on_http(request("10.0.0.5", "GET", "/nmaplowercheck17", "", 1));
@@ -71,8 +75,9 @@ TEST(ToolSignature, ProbePathAloneNamesTheToolAndTheAgentWinsWhenItComes) {
   both.finish(out);
   ASSERT_EQ(out.size(), 2u);  // one per tool
   for (const auto& f : out) {
-    if (f.attributes["tool"] == "Nmap") {
-      EXPECT_EQ(f.attributes["matched"], kNseAgent);
+    const auto& t = std::get<ToolSignatureDetails>(f.details);
+    if (t.tool == "Nmap") {
+      EXPECT_EQ(t.matched, kNseAgent);
     } else {
       EXPECT_EQ(f.severity, Severity::high);  // sqlmap exploits
     }
@@ -91,6 +96,34 @@ TEST(ToolSignature, BrowserAgentAndOutsideScannersAreNothing) {
   std::vector<Finding> out;
   d.finish(out);
   EXPECT_TRUE(out.empty());
+}
+
+TEST(ToolSignature, FindingsCarryToolDetailsWrittenWithTheDocumentKeys) {
+  ToolSignatureDetector d(options());
+  d.on_http(request("10.87.1.10", "GET", "/HNAP1", kNseAgent, 1));
+  HttpEvent portless = request("10.0.0.5", "GET", "/", "sqlmap/1.4 (http://sqlmap.org)", 2);
+  portless.server_port = 0;  // no port known: dst_port is null
+  d.on_http(portless);
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 2u);
+  for (const Finding& f : out) {
+    EXPECT_TRUE(details_fit(f.kind, f.details));
+    ASSERT_TRUE(std::holds_alternative<ToolSignatureDetails>(f.details));
+    const nlohmann::json a = attributes_json(f);
+    std::set<std::string> keys;
+    for (const auto& [key, value] : a.items()) keys.insert(key);
+    EXPECT_EQ(keys, (std::set<std::string>{"tool", "category", "requests", "matched", "signature",
+                                           "signature_source", "dsts", "more_dsts", "dst_port",
+                                           "dst_ports", "sample_paths"}));
+    if (a["tool"] == "Nmap") {
+      EXPECT_EQ(a["dst_port"], 80);
+      EXPECT_EQ(a["dst_ports"], nlohmann::json::array({80}));
+    } else {
+      EXPECT_TRUE(a["dst_port"].is_null());
+      EXPECT_EQ(a["dst_ports"], nlohmann::json::array());
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "detector_test_util.h"
 
 namespace callhome {
@@ -63,11 +66,12 @@ TEST(UnresolvedDestination, DirectToAddressPostsWhileUsingDnsAreHigh) {
   EXPECT_EQ(f.kind, FindingKind::unresolved_destination);
   EXPECT_EQ(f.host.to_string(), kHost);
   EXPECT_EQ(f.severity, Severity::high);
-  EXPECT_EQ(f.attributes["dst"], "5.2.136.90");
-  EXPECT_EQ(f.attributes["dst_port"], 80);
-  EXPECT_EQ(f.attributes["visits"], 6);
-  EXPECT_EQ(f.attributes["http_posts"], 6);
-  EXPECT_EQ(f.attributes["connections"], 6);
+  const auto& a = std::get<UnresolvedDestinationDetails>(f.details);
+  EXPECT_EQ(a.dst.to_string(), "5.2.136.90");
+  EXPECT_EQ(a.dst_port, 80);
+  EXPECT_EQ(a.visits, 6u);
+  EXPECT_EQ(a.http_posts, 6u);
+  EXPECT_EQ(a.connections, 6u);
   EXPECT_FALSE(f.evidence.empty());
 }
 
@@ -89,7 +93,7 @@ TEST(UnresolvedDestination, BareAddressRequestsWithoutPostsOnASchedule) {
   auto out = finish(d);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].severity, Severity::medium);
-  EXPECT_EQ(out[0].attributes["bare_ip_requests"], 3);
+  EXPECT_EQ(std::get<UnresolvedDestinationDetails>(out[0].details).bare_ip_requests, 3u);
 }
 
 TEST(UnresolvedDestination, APartialDnsLogDoesNotMakeEveryAddressSuspect) {
@@ -170,7 +174,64 @@ TEST(UnresolvedDestination, RefusedAttemptsOnlyAreLow) {
   const auto out = finish(d);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].severity, Severity::low);
-  EXPECT_EQ(out[0].attributes["answered"], 0);
+  EXPECT_EQ(std::get<UnresolvedDestinationDetails>(out[0].details).answered, 0u);
+}
+
+// Names the service of port 8080 and the owner of one address, as data/ports.tsv and an ASN
+// database do.
+class FakeLookup : public NoDestinationLookup {
+ public:
+  DestinationInfo destination(const Address& a) const override {
+    if (a.to_string() == "167.71.4.0") return {14061, "DigitalOcean", "US", "", {}};
+    return {};
+  }
+  PortInfo port(uint16_t port, uint8_t) const override {
+    if (port == 8080) return {"http-alt", "web", "HTTP alternate"};
+    return {};
+  }
+};
+
+TEST(UnresolvedDestination, FindingsCarryTheirDetailsWrittenWithTheDocumentKeys) {
+  FakeLookup lookup;
+  UnresolvedDestinationOptions o;
+  o.lookup = &lookup;
+  UnresolvedDestinationDetector d(o);
+  d.on_dns(answer(kHost, "www.microsoft.com", 900, {"23.1.2.3"}));
+  d.on_connection(conn(kHost, 48000, "23.1.2.3", 443, 905, ConnState::SF));
+  // Two of the host's four destinations named: enough to weigh the unnamed ones.
+  d.on_dns(answer(kHost, "www.example.com", 910, {"93.184.216.34"}));
+  d.on_connection(conn(kHost, 48001, "93.184.216.34", 443, 915, ConnState::SF));
+  checkins(d, "5.2.136.90", 80, true);     // no service or owner known
+  checkins(d, "167.71.4.0", 8080, false);  // both known
+  const auto out = finish(d);
+  ASSERT_EQ(out.size(), 2u);
+  const std::set<std::string> base = {"dst",
+                                      "dst_port",
+                                      "proto",
+                                      "connections",
+                                      "answered",
+                                      "failed",
+                                      "visits",
+                                      "span_s",
+                                      "http_posts",
+                                      "bare_ip_requests",
+                                      "host_dns_answers",
+                                      "host_named_share"};
+  for (const Finding& f : out) {
+    EXPECT_TRUE(details_fit(f.kind, f.details));
+    ASSERT_TRUE(std::holds_alternative<UnresolvedDestinationDetails>(f.details));
+    const nlohmann::json a = attributes_json(f);
+    std::set<std::string> keys;
+    for (const auto& [key, value] : a.items()) keys.insert(key);
+    std::set<std::string> expected = base;
+    if (a["dst"] == "167.71.4.0") {
+      expected.insert({"service", "dst_org"});
+      EXPECT_EQ(a["service"], "http-alt");
+      EXPECT_EQ(a["dst_org"], "DigitalOcean");
+    }
+    EXPECT_EQ(keys, expected) << a.dump();
+    EXPECT_EQ(a["proto"], "tcp");
+  }
 }
 
 }  // namespace

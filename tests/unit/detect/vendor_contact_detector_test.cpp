@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <set>
 #include <string>
 
 namespace callhome {
@@ -49,11 +50,13 @@ TEST(VendorContact, P2PVendorNamesThroughTheProxyAreOneFindingWithTheirLines) {
   const Finding& f = out[0];
   EXPECT_EQ(f.kind, FindingKind::vendor_contact);
   EXPECT_EQ(f.host.to_string(), "192.168.1.3");
-  EXPECT_EQ(f.attributes["category"], "p2p_vendor");
-  EXPECT_EQ(f.attributes["requests"], 3);
-  EXPECT_EQ(f.attributes["failed"], 1);
-  EXPECT_EQ(f.attributes["names"][0]["name"], "musiccity.streamcastnetworks.com");
-  EXPECT_EQ(f.attributes["names"][0]["requests"], 2);
+  const auto& v = std::get<VendorContactDetails>(f.details);
+  EXPECT_EQ(v.category, VendorCategory::p2p_vendor);
+  EXPECT_EQ(v.requests, 3u);
+  EXPECT_EQ(v.failed, 1u);
+  ASSERT_FALSE(v.names.empty());
+  EXPECT_EQ(v.names[0].name, "musiccity.streamcastnetworks.com");
+  EXPECT_EQ(v.names[0].requests, 2u);
   ASSERT_EQ(f.evidence.size(), 3u);
   EXPECT_EQ(f.evidence[1].prov, (Provenance{1, 2}));
   EXPECT_DOUBLE_EQ(f.first_ts, 1001);
@@ -72,9 +75,39 @@ TEST(VendorContact, DnsQueriesCountPerCategory) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["category"], "dyndns");
-  EXPECT_EQ(out[0].attributes["failed"], 1);
-  EXPECT_EQ(out[0].attributes["via"], nlohmann::json::array({"dns"}));
+  const auto& v = std::get<VendorContactDetails>(out[0].details);
+  EXPECT_EQ(v.category, VendorCategory::dyndns);
+  EXPECT_EQ(v.failed, 1u);
+  EXPECT_EQ(v.via, std::vector<VendorContactVia>{VendorContactVia::dns});
+}
+
+TEST(VendorContact, FindingsCarryVendorDetailsWrittenWithTheDocumentKeys) {
+  FakeLookup lookup;
+  VendorContactDetector d(NetworkSet::private_ranges(), lookup);
+  d.on_http(proxied("192.168.1.3", "musiccity.streamcastnetworks.com", 200, 1));
+  d.on_http(proxied("192.168.1.3", "musiccity.streamcastnetworks.com", 200, 3));
+  DnsEvent q;
+  q.client = *Address::parse("192.168.1.3");
+  q.query = "musiccity.com";
+  q.prov = {0, 2};
+  d.on_dns(q);
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(details_fit(out[0].kind, out[0].details));
+  ASSERT_TRUE(std::holds_alternative<VendorContactDetails>(out[0].details));
+  const nlohmann::json a = attributes_json(out[0]);
+  std::set<std::string> keys;
+  for (const auto& [key, value] : a.items()) keys.insert(key);
+  EXPECT_EQ(keys, (std::set<std::string>{"category", "names", "orgs", "requests", "failed", "via",
+                                         "methods"}));
+  EXPECT_EQ(a["category"], "p2p_vendor");
+  EXPECT_EQ(a["names"], nlohmann::json::parse(R"([
+      {"name": "musiccity.streamcastnetworks.com", "requests": 2},
+      {"name": "musiccity.com", "requests": 1}])"));
+  EXPECT_EQ(a["orgs"], nlohmann::json::array({"StreamCast Networks"}));
+  EXPECT_EQ(a["via"], nlohmann::json::array({"dns", "proxy"}));
+  EXPECT_EQ(a["methods"], nlohmann::json::array({"GET"}));
 }
 
 }  // namespace
