@@ -14,7 +14,7 @@ namespace callhome {
 template <size_t K>
 class DistinctSketch {
  public:
-  // `hash` must be well mixed (absl::Hash of the item).
+  // `hash` must be well mixed and the same in every run (core/stable_hash.h).
   void add(uint64_t hash) {
     if (mins_.size() == K && hash >= mins_.back()) return;
     auto it = std::lower_bound(mins_.begin(), mins_.end(), hash);

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/stable_hash.h"
+
 namespace callhome {
 namespace {
 
@@ -103,8 +105,8 @@ void DnsChannelDetector::on_dns(const DnsEvent& e) {
   const bool case_is_noise = std::any_of(original_zone.begin(), original_zone.end(),
                                          [](char c) { return c >= 'A' && c <= 'Z'; });
   const std::string_view sub = zone_at ? original.substr(0, zone_at - 1) : std::string_view{};
-  z.add(e, absl::HashOf(name), subdomain_shape(sub, case_is_noise));
-  if (!z.dga_tag.empty()) h.dga.add(e, zone, tld, z.dga_tag, absl::HashOf(zone));
+  z.add(e, stable_hash(name), subdomain_shape(sub, case_is_noise));
+  if (!z.dga_tag.empty()) h.dga.add(e, zone, tld, z.dga_tag, stable_hash(zone));
 }
 
 std::optional<size_t> DnsChannelDetector::contacted(const Address& host, const ZoneStats& z) const {
