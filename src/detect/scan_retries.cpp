@@ -12,12 +12,9 @@ void explain_scan_retries(std::vector<Finding>& findings) {
   std::set<std::tuple<Address, std::string, int>> swept;
   for (const Finding& f : findings) {
     if (f.kind != FindingKind::outbound_scan && f.kind != FindingKind::internal_scan) continue;
-    const auto& a = f.attributes;
-    if (a.value("scan_type", "") != "horizontal" || !a.contains("port") ||
-        !a["port"].is_number_integer()) {
-      continue;
-    }
-    swept.emplace(f.host, a.value("proto", "tcp"), a["port"].get<int>());
+    const auto* d = std::get_if<ScanDetails>(&f.details);
+    if (!d || d->scan_type != ScanShape::horizontal || !d->port) continue;
+    swept.emplace(f.host, scan_proto_name(d->proto), *d->port);
   }
   if (swept.empty()) return;
   for (Finding& f : findings) {
