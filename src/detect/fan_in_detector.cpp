@@ -42,11 +42,11 @@ void FanInDetector::on_connection(const Connection& c) {
 
 void FanInDetector::finish(std::vector<Finding>& out) {
   for (const auto& [key, g] : groups_) {
-    std::vector<std::string> host_list;
+    std::vector<Address> host_list;
     uint64_t unrecorded = 0, total = 0;
     for (const auto& [h, m] : g.hosts) {
       if (m.attempts >= opt_.min_attempts_per_host) {
-        host_list.push_back(h.to_string());
+        host_list.push_back(h);
         unrecorded += m.unrecorded;
         total += m.attempts;
       }
@@ -59,9 +59,9 @@ void FanInDetector::finish(std::vector<Finding>& out) {
                                           "recorded for them)",
                                           unrecorded, total);
     if (host_list.size() < opt_.min_hosts) continue;
-    std::vector<std::string> dsts;
+    std::vector<Address> dsts;
     for (const auto& d : g.destinations) {
-      if (dsts.size() < 20) dsts.push_back(d.to_string());
+      if (dsts.size() < 20) dsts.push_back(d);
     }
     for (const auto& [h, m] : g.hosts) {
       if (m.attempts < opt_.min_attempts_per_host) continue;
@@ -72,13 +72,12 @@ void FanInDetector::finish(std::vector<Finding>& out) {
       f.last_ts = m.last;
       f.severity = Severity::low;
       f.evidence = m.samples;
-      f.attributes = {{"org", key.first},
-                      {"port", key.second},
-                      {"hosts", host_list.size()},
-                      {"host_list", host_list},
-                      {"attempts", m.attempts},
-                      {"sample_targets", dsts},
-                      {"outcome_unknown", m.unrecorded}};
+      f.details = FanInDetails{.org = key.first,
+                               .port = key.second,
+                               .host_list = host_list,
+                               .attempts = m.attempts,
+                               .sample_targets = dsts,
+                               .outcome_unknown = m.unrecorded};
       // Without verdicts in the log the hosts are seen trying, not failing: say which.
       f.summary = fmt::format(
           "{} internal hosts, {} among them, {} {} on port {}{}: look for the software they "

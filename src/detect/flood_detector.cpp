@@ -41,14 +41,18 @@ void FloodDetector::finish(std::vector<Finding>& out) {
     f.last_ts = p.last;
     f.severity = pps >= 1000 ? Severity::critical : Severity::high;
     for (const auto& prov : p.samples) f.cite(prov, "traffic to " + key.dst.to_string());
-    std::vector<std::string> protos;
+    std::vector<uint8_t> protos;
     for (uint8_t proto : {kProtoTcp, kProtoUdp, kProtoIcmp, kProtoIcmp6}) {
-      if (p.protos & (1u << (proto % 32))) protos.emplace_back(transport_name(proto));
+      if (p.protos & (1u << (proto % 32))) protos.push_back(proto);
     }
-    f.attributes = {
-        {"dst", key.dst.to_string()}, {"packets", p.sent},  {"pps", pps},
-        {"replies", p.replies},       {"bytes", p.bytes},   {"connections", p.connections},
-        {"duration_s", span},         {"protocols", protos}};
+    f.details = FloodDetails{.dst = key.dst,
+                             .packets = p.sent,
+                             .pps = pps,
+                             .replies = p.replies,
+                             .bytes = p.bytes,
+                             .connections = p.connections,
+                             .duration_s = span,
+                             .protocols = std::move(protos)};
     f.summary = fmt::format(
         "{} sent {} packets to {} at {:.0f} packets/s with {} replies: isolate it and look for a "
         "flooding agent",

@@ -68,10 +68,8 @@ void IcmpSweepDetector::finish(std::vector<Finding>& out) {
       if (f.severity < Severity::medium) f.severity = Severity::medium;
       f.notes.push_back("targets answered with time exceeded (11/0): crafted echo requests");
     }
-    f.attributes = {{"targets", targets.size()},
-                    {"packets", packets},
-                    {"replies", replies},
-                    {"external", external}};
+    f.details = IcmpSweepDetails{
+        .targets = targets.size(), .packets = packets, .replies = replies, .external = external};
     std::string reply_text;
     for (const auto& [k, n] : replies) {
       reply_text += fmt::format("{}{} x {}", reply_text.empty() ? "" : ", ", n, k);

@@ -15,7 +15,9 @@ void IdsAlertDetector::on_alert(const AlertEvent& a) {
   const bool inbound = !src_internal;
   Group& g = groups_[{host, a.gid, a.sid, inbound}];
   if (g.count == 0) {
-    g.direction = inbound ? "inbound" : internal_.contains(a.dst) ? "internal" : "outbound";
+    g.direction = inbound                     ? Direction::inbound
+                  : internal_.contains(a.dst) ? Direction::internal
+                                              : Direction::outbound;
     g.signature = a.signature;
     g.classification = a.classification;
     g.priority = a.priority;
@@ -25,7 +27,7 @@ void IdsAlertDetector::on_alert(const AlertEvent& a) {
   g.blocked += a.action == Action::blocked;
   g.first = std::min(g.first, a.ts);
   g.last = std::max(g.last, a.ts);
-  if (g.peers.size() < 100 || g.peers.contains(peer.to_string())) ++g.peers[peer.to_string()];
+  if (g.peers.size() < 100 || g.peers.contains(peer)) ++g.peers[peer];
   if (g.samples.size() < Finding::kMaxEvidence) {
     g.samples.push_back({a.prov, fmt::format("[{}:{}:{}] {} -> {}", a.gid, a.sid, a.rev,
                                              a.src.to_string(), a.dst.to_string())});
@@ -44,11 +46,15 @@ void IdsAlertDetector::finish(std::vector<Finding>& out) {
                  : g.priority == 2 ? Severity::medium
                                    : Severity::low;
     f.evidence = std::move(g.samples);
-    f.attributes = {{"signature", g.signature}, {"sid", std::get<2>(key)},
-                    {"gid", std::get<1>(key)},  {"classification", g.classification},
-                    {"priority", g.priority},   {"alerts", g.count},
-                    {"blocked", g.blocked},     {"peers", g.peers},
-                    {"direction", g.direction}};
+    f.details = IdsAlertDetails{.signature = g.signature,
+                                .sid = std::get<2>(key),
+                                .gid = std::get<1>(key),
+                                .classification = g.classification,
+                                .priority = g.priority,
+                                .alerts = g.count,
+                                .blocked = g.blocked,
+                                .peers = g.peers,
+                                .direction = g.direction};
     const bool inbound = std::get<3>(key);
     f.summary = fmt::format(
         "IDS raised \"{}\" {} time(s) {} {} {} {} peer(s){}", g.signature, g.count,

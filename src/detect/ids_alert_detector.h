@@ -24,11 +24,12 @@ class IdsAlertDetector : public Detector {
 
  private:
   struct Group {
-    std::string signature, classification, direction;
+    std::string signature, classification;
+    Direction direction = Direction::outbound;
     int priority = 0;
     uint64_t count = 0, blocked = 0;
     double first = 0, last = 0;
-    std::map<std::string, uint64_t> peers;
+    std::map<Address, uint64_t> peers;
     std::vector<EvidenceRef> samples;
   };
   NetworkSet internal_;

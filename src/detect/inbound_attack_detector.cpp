@@ -32,10 +32,8 @@ uint32_t port_key(uint8_t proto, uint16_t port) {
   return uint32_t(proto) << 16 | port;
 }
 
-std::string port_text(uint32_t key) {
-  const uint8_t proto = uint8_t(key >> 16);
-  if (proto != kProtoTcp && proto != kProtoUdp) return fmt::format("IP protocol {}", proto);
-  return fmt::format("{}/{}", key & 0xffff, transport_name(proto));
+InboundAttackDetails::Port port_of_key(uint32_t key) {
+  return {.proto = uint8_t(key >> 16), .port = uint16_t(key & 0xffff)};
 }
 
 }  // namespace
@@ -122,22 +120,22 @@ void InboundAttackDetector::finish(std::vector<Finding>& out) {
     f.first_ts = first;
     f.last_ts = last;
     f.severity = Severity::low;
-    nlohmann::json list = nlohmann::json::array();
+    std::vector<InboundAttackDetails::Attacker> list;
     for (size_t i = 0; i < ranked.size() && i < opt_.top_attackers; ++i) {
       const Attacker& a = *ranked[i].second;
       std::vector<uint32_t> ports(a.ports.begin(), a.ports.end());
       std::sort(ports.begin(), ports.end());
-      nlohmann::json sample = nlohmann::json::array();
-      for (size_t p = 0; p < ports.size() && p < 10; ++p) sample.push_back(port_text(ports[p]));
-      list.push_back({{"attacker", ranked[i].first->to_string()},
-                      {"targets", targets[*ranked[i].first]},
-                      {"ports", a.ports.size()},
-                      {"answered_ports", a.answered_ports.size()},
-                      {"attempts", a.attempts},
-                      {"answered", a.answered},
-                      {"sessions", a.sessions},
-                      {"duration_s", a.last - a.first},
-                      {"sample_ports", sample}});
+      std::vector<InboundAttackDetails::Port> sample;
+      for (size_t p = 0; p < ports.size() && p < 10; ++p) sample.push_back(port_of_key(ports[p]));
+      list.push_back({.attacker = *ranked[i].first,
+                      .targets = targets[*ranked[i].first],
+                      .ports = a.ports.size(),
+                      .answered_ports = a.answered_ports.size(),
+                      .attempts = a.attempts,
+                      .answered = a.answered,
+                      .sessions = a.sessions,
+                      .duration_s = a.last - a.first,
+                      .sample_ports = std::move(sample)});
       if (a.answered_ports.size() >= opt_.medium_answered_ports ||
           a.sessions >= opt_.medium_sessions) {
         if (f.severity < Severity::medium) {
@@ -153,19 +151,19 @@ void InboundAttackDetector::finish(std::vector<Finding>& out) {
           "severity low: probes from the Internet that went unanswered or reached few services; "
           "every public address gets them");
     }
-    f.attributes = {{"direction", "inbound"},
-                    {"attacker", top_addr.to_string()},
-                    {"targets", targets[top_addr]},
-                    {"ports", top.ports.size()},
-                    {"attempts", top.attempts},
-                    {"answered", top.answered},
-                    {"sessions", top.sessions},
-                    {"duration_s", top.last - top.first},
-                    {"attackers", h.attackers.size()},
-                    {"total_attempts", h.attempts},
-                    {"total_answered", answered},
-                    {"total_sessions", sessions},
-                    {"top_attackers", list}};
+    f.details = InboundAttackDetails{.direction = Direction::inbound,
+                                     .attacker = top_addr,
+                                     .targets = targets[top_addr],
+                                     .ports = top.ports.size(),
+                                     .attempts = top.attempts,
+                                     .answered = top.answered,
+                                     .sessions = top.sessions,
+                                     .duration_s = top.last - top.first,
+                                     .attackers = h.attackers.size(),
+                                     .total_attempts = h.attempts,
+                                     .total_answered = answered,
+                                     .total_sessions = sessions,
+                                     .top_attackers = std::move(list)};
     // Evidence: the first attempts of each top attacker in turn, so every one is checkable.
     for (size_t round = 0; round < kSamplesPerAttacker; ++round) {
       for (size_t i = 0; i < ranked.size() && i < opt_.top_attackers; ++i) {

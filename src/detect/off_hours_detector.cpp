@@ -35,7 +35,7 @@ void OffHoursDetector::finish(std::vector<Finding>& out) {
     f.last_ts = h.last;
     f.severity = Severity::low;
     f.evidence = std::move(h.samples);
-    f.attributes = {{"connections", h.connections}, {"window", h.window}};
+    f.details = OffHoursDetails{.connections = h.connections, .window = h.window};
     f.summary = fmt::format(
         "{} opened {} outbound connections while unattended ({}): something "
         "runs on it by itself",

@@ -86,10 +86,10 @@ void PortFallbackDetector::finish(std::vector<Finding>& out) {
               "way around the filter");
         }
         if (all_common) f.notes.push_back("only common client ports: browsers do this too");
-        f.attributes = {{"dst", key.dst.to_string()},
-                        {"ports", ports},
-                        {"succeeded_port", succeeded ? nlohmann::json(*succeeded) : nullptr},
-                        {"attempts", members.size()}};
+        f.details = PortFallbackDetails{.dst = key.dst,
+                                        .ports = ports,
+                                        .succeeded_port = succeeded,
+                                        .attempts = members.size()};
         std::string order;
         for (uint16_t p : ports) order += (order.empty() ? "" : " -> ") + std::to_string(p);
         f.summary = fmt::format("{} tried {} on ports {} {}", key.host.to_string(),

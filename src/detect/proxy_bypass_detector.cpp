@@ -61,9 +61,9 @@ void ProxyBypassDetector::finish(std::vector<Finding>& out) {
     f.last_ts = h.last;
     f.evidence = std::move(h.samples);
     std::vector<std::string> orgs;
-    std::vector<std::string> dsts;
+    std::vector<Address> dsts;
     for (const auto& d : h.destinations) {
-      if (dsts.size() < 20) dsts.push_back(d.to_string());
+      if (dsts.size() < 20) dsts.push_back(d);
       if (opt_.lookup) {
         std::string org = opt_.lookup->destination(d).org;
         if (!org.empty() && std::find(orgs.begin(), orgs.end(), org) == orgs.end()) {
@@ -75,14 +75,14 @@ void ProxyBypassDetector::finish(std::vector<Finding>& out) {
     if (h.via_proxy > 0) {
       f.notes.push_back("the host also uses the proxy: some program on it is not configured");
     }
-    f.attributes = {{"ports", std::vector<uint16_t>(h.ports.begin(), h.ports.end())},
-                    {"destinations", h.destinations.size()},
-                    {"more_destinations", h.more_destinations},
-                    {"sample_targets", dsts},
-                    {"attempts", h.attempts},
-                    {"blocked", h.blocked},
-                    {"uses_proxy_too", h.via_proxy > 0},
-                    {"dst_orgs", orgs}};
+    f.details = ProxyBypassDetails{.ports = {h.ports.begin(), h.ports.end()},
+                                   .destinations = h.destinations.size(),
+                                   .more_destinations = h.more_destinations,
+                                   .sample_targets = std::move(dsts),
+                                   .attempts = h.attempts,
+                                   .blocked = h.blocked,
+                                   .uses_proxy_too = h.via_proxy > 0,
+                                   .dst_orgs = std::move(orgs)};
     f.summary = fmt::format(
         "{} made {} direct web connection attempts to {}{} address(es) ({} blocked){}; configure "
         "the proxy in the program responsible",

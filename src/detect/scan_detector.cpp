@@ -12,16 +12,14 @@
 namespace callhome {
 namespace {
 
-enum class TrwDecision { undecided, scanner, benign };
-
-TrwDecision trw_decide(const std::vector<bool>& first_contact_hits) {
+TrwVerdict trw_decide(const std::vector<bool>& first_contact_hits) {
   double ratio = 1;
   for (bool hit : first_contact_hits) {
     ratio *= hit ? 0.25 : 4.0;
-    if (ratio >= 99) return TrwDecision::scanner;
-    if (ratio <= 0.0101) return TrwDecision::benign;
+    if (ratio >= 99) return TrwVerdict::scanner;
+    if (ratio <= 0.0101) return TrwVerdict::benign;
   }
-  return TrwDecision::undecided;
+  return TrwVerdict::undecided;
 }
 
 }  // namespace
@@ -70,19 +68,21 @@ namespace {
 // A client retrying one server pool every hour makes the same low-severity "scan" each time:
 // one finding that says how often, not one per hour.
 void merge_repeated_pool_scans(std::vector<Finding>& fs) {
-  // Low horizontal sweeps of one port, and vertical scans of one host however slow.
-  const auto repeatable = [](const Finding& f) {
-    const std::string type = f.attributes.value("scan_type", "");
-    return (f.severity == Severity::low && type == "horizontal") || type == "vertical";
+  const auto details = [](const Finding& f) -> const ScanDetails& {
+    return std::get<ScanDetails>(f.details);
   };
-  const auto same = [](const Finding& a, const Finding& b) {
-    const std::string type = a.attributes.value("scan_type", "");
+  // Low horizontal sweeps of one port, and vertical scans of one host however slow.
+  const auto repeatable = [&](const Finding& f) {
+    const ScanShape type = details(f).scan_type;
+    return (f.severity == Severity::low && type == ScanShape::horizontal) ||
+           type == ScanShape::vertical;
+  };
+  const auto same = [&](const Finding& a, const Finding& b) {
+    const ScanDetails &da = details(a), &db = details(b);
     // A FIN scan and a UDP scan of one host are two scans, however close in time.
-    return b.kind == a.kind && b.attributes.value("scan_type", "") == type &&
-           b.attributes["proto"] == a.attributes["proto"] &&
-           b.attributes.value("probe", "") == a.attributes.value("probe", "") &&
-           (type == "vertical" ? b.attributes["dst"] == a.attributes["dst"]
-                               : b.attributes["port"] == a.attributes["port"]);
+    return b.kind == a.kind && db.scan_type == da.scan_type && db.proto == da.proto &&
+           db.probe == da.probe &&
+           (da.scan_type == ScanShape::vertical ? db.dst == da.dst : db.port == da.port);
   };
   std::vector<Finding> out;
   std::vector<bool> used(fs.size(), false);
@@ -102,73 +102,73 @@ void merge_repeated_pool_scans(std::vector<Finding>& fs) {
       continue;
     }
     Finding m = fs[i];
-    std::set<std::string> targets;
+    ScanDetails& md = std::get<ScanDetails>(m.details);
+    std::map<std::string, Address> targets;  // by text: the merged sample lists them in that order
     std::set<std::string> networks;
     size_t attempts = 0, packets = 0, answered = 0, max_targets = 0, min_ports = SIZE_MAX,
            max_ports = 0;
-    std::map<std::string, size_t> answers;  // closed, filtered, unanswered summed over episodes
+    size_t closed = 0, filtered = 0, unanswered = 0;  // summed over episodes
     m.evidence.clear();
     const size_t per_episode = std::max<size_t>(1, Finding::kMaxEvidence / group.size());
     for (size_t k : group) {
       const Finding& f = fs[k];
+      const ScanDetails& d = details(f);
       m.first_ts = std::min(m.first_ts, f.first_ts);
       m.last_ts = std::max(m.last_ts, f.last_ts);
-      attempts += f.attributes["attempts"].get<size_t>();
-      packets += f.attributes["packets"].get<size_t>();
-      answered += f.attributes["answered"].get<size_t>();
-      for (const char* k : {"closed", "filtered", "unanswered"}) {
-        answers[k] += f.attributes.value(k, size_t(0));
-      }
-      max_targets = std::max(max_targets, f.attributes["targets"].get<size_t>());
-      min_ports = std::min(min_ports, f.attributes["ports"].get<size_t>());
-      max_ports = std::max(max_ports, f.attributes["ports"].get<size_t>());
-      for (const auto& t : f.attributes.value("sample_targets", nlohmann::json::array())) {
-        targets.insert(t.get<std::string>());
-        if (auto a = Address::parse(t.get<std::string>())) networks.insert(network_label(*a));
+      attempts += d.attempts;
+      packets += d.packets;
+      answered += d.answered;
+      closed += d.closed;
+      filtered += d.filtered;
+      unanswered += d.unanswered;
+      max_targets = std::max(max_targets, d.targets);
+      min_ports = std::min(min_ports, d.ports);
+      max_ports = std::max(max_ports, d.ports);
+      if (d.sample_targets) {
+        for (const Address& t : *d.sample_targets) {
+          targets.emplace(t.to_string(), t);
+          networks.insert(network_label(t));
+        }
       }
       for (size_t e = 0; e < f.evidence.size() && e < per_episode; ++e) {
         m.cite(f.evidence[e].prov, f.evidence[e].what);
       }
     }
-    auto& at = m.attributes;
-    at["episodes"] = group.size();
-    for (const auto& [k, n] : answers) at[k] = n;
-    if (at["scan_type"] == "vertical") {
-      at["attempts"] = attempts;
-      at["packets"] = packets;
-      at["answered"] = answered;
-      at["ports"] = max_ports;
-      at["duration_s"] = m.last_ts - m.first_ts;
+    md.episodes = group.size();
+    md.closed = closed;
+    md.filtered = filtered;
+    md.unanswered = unanswered;
+    md.attempts = attempts;
+    md.packets = packets;
+    md.answered = answered;
+    md.duration_s = m.last_ts - m.first_ts;
+    if (md.scan_type == ScanShape::vertical) {
+      md.ports = max_ports;
       m.summary = fmt::format(
           "{} probed {} to {} {} ports per episode on {} in {} episodes over {:.0f} s ({} "
           "attempts, "
           "{} answered): a slow {} scan of one host; find the program sending them",
-          m.host.to_string(), min_ports, max_ports, at["proto"].get<std::string>(),
-          at["dst"].get<std::string>(), group.size(), m.last_ts - m.first_ts, attempts, answered,
-          scan_name(probe_kind_from_string(at.value("probe", ""))));
+          m.host.to_string(), min_ports, max_ports, scan_proto_name(md.proto),
+          md.dst ? md.dst->to_string() : "", group.size(), m.last_ts - m.first_ts, attempts,
+          answered, scan_name(md.probe));
       m.notes.push_back(
           fmt::format("{} episodes of the same scan merged into one finding", group.size()));
       out.push_back(std::move(m));
       continue;
     }
-    at["attempts"] = attempts;
-    at["packets"] = packets;
-    at["answered"] = answered;
-    at["targets"] = std::max(max_targets, targets.size());
-    at["networks"] = networks.size();
-    at["duration_s"] = m.last_ts - m.first_ts;
-    nlohmann::json sample = nlohmann::json::array();
-    for (const auto& t : targets) {
-      if (sample.size() >= 20) break;
-      sample.push_back(t);
+    md.targets = std::max(max_targets, targets.size());
+    md.networks = networks.size();
+    md.sample_targets.emplace();
+    for (const auto& [text, t] : targets) {
+      if (md.sample_targets->size() >= 20) break;
+      md.sample_targets->push_back(t);
     }
-    at["sample_targets"] = sample;
     m.summary = fmt::format(
         "{} tried {}/{} on {} hosts of one pool ({} network(s)) in {} separate episodes ({} "
         "attempts, {} answered): a client failing to reach a server pool, not a sweep; find the "
         "program retrying",
-        m.host.to_string(), at["proto"].get<std::string>(), at["port"].get<int>(),
-        at["targets"].get<size_t>(), networks.size(), group.size(), attempts, answered);
+        m.host.to_string(), scan_proto_name(md.proto), md.port ? int(*md.port) : 0, md.targets,
+        networks.size(), group.size(), attempts, answered);
     m.notes.push_back(
         fmt::format("{} episodes of the same pattern merged into one finding", group.size()));
     out.push_back(std::move(m));
@@ -226,16 +226,12 @@ struct Tally {
     }
     return best;
   }
-  void describe(nlohmann::json& at, uint8_t proto) const {
-    at["probe"] = to_string(main_kind(proto));
-    if (kinds.size() > 1) {
-      nlohmann::json all = nlohmann::json::object();
-      for (const auto& [k, c] : kinds) all[to_string(k)] = c;
-      at["probes"] = all;
-    }
-    at["closed"] = closed;
-    at["filtered"] = filtered;
-    at["unanswered"] = silent;
+  void describe(ScanDetails& d, uint8_t proto) const {
+    d.probe = main_kind(proto);
+    d.probes = kinds;
+    d.closed = closed;
+    d.filtered = filtered;
+    d.unanswered = silent;
   }
 };
 
@@ -318,18 +314,18 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
     const bool internal_targets =
         std::all_of(ps.targets.begin(), ps.targets.end(),
                     [&](const Address& t) { return opt_.internal.contains(t); });
-    const TrwDecision trw = trw_decide(hits);
+    const TrwVerdict trw = trw_decide(hits);
 
     f.kind = internal_targets ? FindingKind::internal_scan : FindingKind::outbound_scan;
     f.host = host;
     f.first_ts = first;
     f.last_ts = last;
     f.severity = Severity::medium;
-    if (trw == TrwDecision::scanner && networks.size() >= 5) f.severity = Severity::high;
-    if (trw == TrwDecision::scanner && !is_common_client_port(pp.second) && networks.size() >= 3) {
+    if (trw == TrwVerdict::scanner && networks.size() >= 5) f.severity = Severity::high;
+    if (trw == TrwVerdict::scanner && !is_common_client_port(pp.second) && networks.size() >= 3) {
       f.severity = Severity::high;
     }
-    if (trw == TrwDecision::scanner) {
+    if (trw == TrwVerdict::scanner) {
       f.notes.push_back("sequential hypothesis test (TRW, theta0 0.8, theta1 0.2): scanner");
     }
     if (networks.size() <= 2) {
@@ -345,26 +341,25 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
       all_ports_of_targets.insert(by_target.at(t).begin(), by_target.at(t).end());
     }
     const bool block = all_ports_of_targets.size() >= opt_.min_ports;
-    f.attributes = {{"scan_type", block ? "block" : "horizontal"},
-                    {"proto", transport_name(pp.first)},
-                    {"port", pp.second},
-                    {"ports", all_ports_of_targets.size()},
-                    {"targets", ps.targets.size()},
-                    {"networks", networks.size()},
-                    {"attempts", attempts},
-                    {"packets", packets},
-                    {"duration_s", last - first},
-                    {"answered", ps.answered.size()},
-                    {"trw", trw == TrwDecision::scanner  ? "scanner"
-                            : trw == TrwDecision::benign ? "benign"
-                                                         : "undecided"}};
-    tally.describe(f.attributes, pp.first);
-    nlohmann::json sample = nlohmann::json::array();
+    ScanDetails d;
+    d.scan_type = block ? ScanShape::block : ScanShape::horizontal;
+    d.proto = pp.first;
+    d.port = pp.second;
+    d.ports = all_ports_of_targets.size();
+    d.targets = ps.targets.size();
+    d.networks = networks.size();
+    d.attempts = attempts;
+    d.packets = packets;
+    d.duration_s = last - first;
+    d.answered = ps.answered.size();
+    d.trw = trw;
+    tally.describe(d, pp.first);
+    d.sample_targets.emplace();
     for (const auto& t : ps.targets) {
-      if (sample.size() >= 20) break;
-      sample.push_back(t.to_string());
+      if (d.sample_targets->size() >= 20) break;
+      d.sample_targets->push_back(t);
     }
-    f.attributes["sample_targets"] = sample;
+    f.details = std::move(d);
     const ProbeKind kind = tally.main_kind(pp.first);
     f.summary = fmt::format(
         "{} probed {}/{} on {} {} hosts in {:.0f} s ({}{} attempts, {} answered); find the "
@@ -402,18 +397,19 @@ void ScanDetector::analyse_episode(const Address& host, const std::vector<Attemp
     f.first_ts = first;
     f.last_ts = last;
     f.severity = Severity::high;
-    f.attributes = {{"scan_type", "vertical"},
-                    {"proto", family == 0 ? "ip" : transport_name(family)},
-                    {"port", nullptr},
-                    {"ports", ports.size()},
-                    {"targets", 1},
-                    {"attempts", attempts},
-                    {"packets", packets},
-                    {"duration_s", last - first},
-                    {"answered", answered},
-                    {"dst", target.to_string()}};
-    if (family == 0) f.attributes["protocols"] = ports.size();
-    tally.describe(f.attributes, family);
+    ScanDetails d;
+    d.scan_type = ScanShape::vertical;
+    d.proto = family;
+    d.ports = ports.size();
+    d.targets = 1;
+    d.attempts = attempts;
+    d.packets = packets;
+    d.duration_s = last - first;
+    d.answered = answered;
+    d.dst = target;
+    if (family == 0) d.protocols = ports.size();
+    tally.describe(d, family);
+    f.details = std::move(d);
     const ProbeKind kind = tally.main_kind(family);
     f.summary = fmt::format(
         "{}: {} scan of {} {} of {} in {:.0f} s ({} attempts: {} closed, {} open, {} filtered, "

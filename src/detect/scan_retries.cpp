@@ -13,29 +13,25 @@ namespace callhome {
 
 void explain_scan_retries(std::vector<Finding>& findings) {
   // (host, proto, port) of every sweep: one port on many hosts.
-  std::set<std::tuple<Address, std::string, int>> swept;
+  std::set<std::tuple<Address, uint8_t, uint16_t>> swept;
   for (const Finding& f : findings) {
     if (f.kind != FindingKind::outbound_scan && f.kind != FindingKind::internal_scan) continue;
-    // Read as the findings document writes it: typed or not, the scan's details say the same.
-    const nlohmann::json a = attributes_json(f);
-    if (a.value("scan_type", "") != "horizontal" || !a.contains("port") ||
-        !a["port"].is_number_integer()) {
-      continue;
-    }
-    swept.emplace(f.host, a.value("proto", "tcp"), a["port"].get<int>());
+    const auto* d = std::get_if<ScanDetails>(&f.details);
+    if (!d || d->scan_type != ScanShape::horizontal || !d->port) continue;
+    swept.emplace(f.host, d->proto, *d->port);
   }
   if (swept.empty()) return;
   for (Finding& f : findings) {
     auto* d = f.kind == FindingKind::beacon ? std::get_if<BeaconDetails>(&f.details) : nullptr;
-    if (!d || !d->retry_loop) continue;
-    const int port = d->dst_port ? int(*d->dst_port) : -1;
-    const std::string proto = d->proto ? transport_name(*d->proto) : "tcp";
+    if (!d || !d->retry_loop || !d->dst_port) continue;
+    const uint16_t port = *d->dst_port;
+    const uint8_t proto = d->proto.value_or(kProtoTcp);
     if (!swept.contains({f.host, proto, port})) continue;
     d->part_of_scan = true;
     f.severity = Severity::info;
     f.notes.push_back(fmt::format(
         "severity lowered: these attempts are retries within {}'s sweep of {}/{}, not check-ins",
-        f.host.to_string(), port, proto));
+        f.host.to_string(), port, transport_name(proto)));
   }
 }
 

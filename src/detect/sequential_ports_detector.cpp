@@ -54,15 +54,15 @@ void SequentialPortsDetector::finish(std::vector<Finding>& out) {
     std::set<uint16_t> dports;
     f.first_ts = v[runs.front().first].ts;
     f.last_ts = v[runs.back().second].ts;
-    nlohmann::json run_list = nlohmann::json::array();
+    std::vector<SequentialPortsDetails::Run> run_list;
     for (auto [a, b] : runs) {
       size_t len = size_t(v[b].sport - v[a].sport) + 1;
       attempts += len;
       max_run = std::max(max_run, len);
-      run_list.push_back({{"first_port", v[a].sport},
-                          {"last_port", v[b].sport},
-                          {"start_ts", v[a].ts},
-                          {"end_ts", v[b].ts}});
+      run_list.push_back({.first_port = v[a].sport,
+                          .last_port = v[b].sport,
+                          .start_ts = v[a].ts,
+                          .end_ts = v[b].ts});
       for (size_t i = a; i <= b; ++i) {
         unrecorded += v[i].unrecorded;
         dsts.insert(v[i].dst);
@@ -73,12 +73,12 @@ void SequentialPortsDetector::finish(std::vector<Finding>& out) {
     }
     std::string ports;
     for (uint16_t p : dports) ports += (ports.empty() ? "" : ", ") + std::to_string(p);
-    f.attributes = {{"attempts", attempts},
-                    {"max_run", max_run},
-                    {"runs", run_list},
-                    {"destinations", dsts.size()},
-                    {"dst_ports", std::vector<uint16_t>(dports.begin(), dports.end())},
-                    {"outcome_unknown", unrecorded}};
+    f.details = SequentialPortsDetails{.attempts = attempts,
+                                       .max_run = max_run,
+                                       .runs = std::move(run_list),
+                                       .destinations = dsts.size(),
+                                       .dst_ports = {dports.begin(), dports.end()},
+                                       .outcome_unknown = unrecorded};
     // A log without verdicts shows the serial attempts but not that they failed: say so
     // rather than call them failed.
     const std::string what =

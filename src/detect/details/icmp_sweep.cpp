@@ -4,8 +4,11 @@
 
 namespace callhome {
 
-void to_json(nlohmann::json& out, const IcmpSweepDetails&) {
-  out = nlohmann::json::object();
+void to_json(nlohmann::json& out, const IcmpSweepDetails& d) {
+  out = {{"targets", d.targets},
+         {"packets", d.packets},
+         {"replies", d.replies},
+         {"external", d.external}};
 }
 
 }  // namespace callhome

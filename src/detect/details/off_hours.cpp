@@ -4,8 +4,8 @@
 
 namespace callhome {
 
-void to_json(nlohmann::json& out, const OffHoursDetails&) {
-  out = nlohmann::json::object();
+void to_json(nlohmann::json& out, const OffHoursDetails& d) {
+  out = {{"connections", d.connections}, {"window", d.window}};
 }
 
 }  // namespace callhome

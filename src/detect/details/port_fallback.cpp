@@ -4,8 +4,12 @@
 
 namespace callhome {
 
-void to_json(nlohmann::json& out, const PortFallbackDetails&) {
-  out = nlohmann::json::object();
+void to_json(nlohmann::json& out, const PortFallbackDetails& d) {
+  out = {{"dst", d.dst.to_string()},
+         {"ports", d.ports},
+         {"succeeded_port",
+          d.succeeded_port ? nlohmann::json(*d.succeeded_port) : nlohmann::json(nullptr)},
+         {"attempts", d.attempts}};
 }
 
 }  // namespace callhome

@@ -18,9 +18,21 @@ TEST(Flood, OneWayBurstToOneTargetIsAFlood) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["packets"], 5000);
-  EXPECT_GE(out[0].attributes["pps"].get<double>(), 1000);
+  const auto& a = std::get<FloodDetails>(out[0].details);
+  EXPECT_EQ(a.packets, 5000u);
+  EXPECT_GE(a.pps, 1000);
   EXPECT_GE(out[0].severity, Severity::high);
+
+  // The findings document's attributes: the keys ../shared/spec/interface.md lists.
+  EXPECT_TRUE(details_fit(out[0].kind, out[0].details));
+  EXPECT_TRUE(out[0].attributes.empty());
+  const nlohmann::json j = attributes_json(out[0]);
+  for (const char* key : {"dst", "packets", "pps"}) {
+    EXPECT_TRUE(j.contains(key)) << "outbound_flood lacks " << key;
+  }
+  EXPECT_EQ(j["dst"], "198.51.100.7");
+  EXPECT_TRUE(j["pps"].is_number_float());
+  EXPECT_EQ(j["protocols"], nlohmann::json::array({"tcp"}));
 }
 
 TEST(Flood, ADownloadIsNotAFlood) {

@@ -23,9 +23,32 @@ TEST(IcmpSweep, Case1CraftedEchoesAnsweredByTimeExceeded) {
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].kind, FindingKind::icmp_sweep);
-  EXPECT_EQ(out[0].attributes["targets"], 4);
-  EXPECT_EQ(out[0].attributes["replies"]["11/0"], 4);
+  const auto& a = std::get<IcmpSweepDetails>(out[0].details);
+  EXPECT_EQ(a.targets, 4u);
+  EXPECT_EQ(a.replies.at("11/0"), 4u);
   EXPECT_EQ(out[0].severity, Severity::medium);
+}
+
+TEST(IcmpSweep, DetailsFitTheKindAndWriteTheSpecAttributes) {
+  IcmpSweepDetector d;
+  for (int i = 0; i < 5; ++i) {
+    const std::string dst = "198.51.100." + std::to_string(i + 1);
+    d.on_connection(
+        conn("10.0.0.5", 8, dst.c_str(), 0, i, ConnState::OTH, Action::unknown, kProtoIcmp));
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  const Finding& f = out[0];
+  ASSERT_TRUE(std::holds_alternative<IcmpSweepDetails>(f.details));
+  EXPECT_TRUE(details_fit(f.kind, f.details));
+  EXPECT_TRUE(f.attributes.empty());
+  const nlohmann::json a = attributes_json(f);
+  for (const char* key : {"targets", "packets", "replies"}) {
+    EXPECT_TRUE(a.contains(key)) << "icmp_sweep lacks " << key;
+  }
+  EXPECT_TRUE(a["replies"].is_object());
+  EXPECT_EQ(a["targets"], 5);
 }
 
 TEST(IcmpSweep, PingingOneOrTwoHostsIsNotASweep) {

@@ -26,8 +26,9 @@ TEST(IdsAlert, AlertsGroupPerHostAndSignature) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["alerts"], 3);
-  EXPECT_EQ(out[0].attributes["sid"], 2001234);
+  const auto& a = std::get<IdsAlertDetails>(out[0].details);
+  EXPECT_EQ(a.alerts, 3u);
+  EXPECT_EQ(a.sid, 2001234u);
   EXPECT_EQ(out[0].severity, Severity::medium);
   EXPECT_EQ(out[0].evidence.size(), 3u);
   EXPECT_EQ(out[0].evidence[0].prov.ref, 10u);
@@ -57,15 +58,45 @@ TEST(IdsAlert, AlertWithTheInternalHostAsDestinationIsInbound) {
   for (const auto& f : fs) {
     EXPECT_EQ(f.kind, FindingKind::ids_alert);
     EXPECT_EQ(f.host.to_string(), "192.168.1.3");
-    const std::string direction = f.attributes.value("direction", "");
-    inbound += direction == "inbound";
-    outbound += direction == "outbound";
-    if (direction == "inbound") {
+    const Direction direction = std::get<IdsAlertDetails>(f.details).direction;
+    inbound += direction == Direction::inbound;
+    outbound += direction == Direction::outbound;
+    if (direction == Direction::inbound) {
       EXPECT_EQ(f.first_ts, 100);
     }
   }
   EXPECT_EQ(inbound, 1u);
   EXPECT_EQ(outbound, 1u);
+}
+
+// The findings document's attributes: the typed details the kind table names, with the keys
+// ../shared/spec/interface.md lists, and the direction written by name.
+TEST(IdsAlert, DetailsFitTheKindAndWriteTheSpecAttributes) {
+  IdsAlertDetector d;
+  AlertEvent a;
+  a.ts = 100;
+  a.src = *Address::parse("192.168.1.3");
+  a.dst = *Address::parse("192.168.1.4");
+  a.sid = 2001234;
+  a.signature = "ET P2P Kazaa over UDP";
+  a.priority = 2;
+  d.on_alert(a);
+  d.on_alert(a);
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 1u);
+  const Finding& f = out[0];
+  ASSERT_TRUE(std::holds_alternative<IdsAlertDetails>(f.details));
+  EXPECT_TRUE(details_fit(f.kind, f.details));
+  EXPECT_TRUE(f.attributes.empty());
+  const nlohmann::json j = attributes_json(f);
+  for (const char* key : {"signature", "sid"}) {
+    EXPECT_TRUE(j.contains(key)) << "ids_alert lacks " << key;
+  }
+  EXPECT_EQ(j["signature"], "ET P2P Kazaa over UDP");
+  EXPECT_EQ(j["sid"], 2001234);
+  EXPECT_EQ(j["direction"], "internal");
+  EXPECT_EQ(j["peers"], (nlohmann::json{{"192.168.1.4", 2}}));
 }
 
 }  // namespace

@@ -38,12 +38,13 @@ TEST(InboundAttack, ExternalScannerOfOneInternalHostIsOneInboundFinding) {
   ASSERT_EQ(inbound.size(), 1u);
   const Finding& f = inbound[0];
   EXPECT_EQ(f.host.to_string(), "192.168.1.20");
-  EXPECT_EQ(f.attributes.value("direction", ""), "inbound");
-  EXPECT_EQ(f.attributes.value("attacker", ""), "203.0.113.9");
-  EXPECT_EQ(f.attributes.value("ports", 0), 50);
-  EXPECT_EQ(f.attributes.value("attempts", 0), 50);
-  EXPECT_EQ(f.attributes.value("answered", 0), 3);
-  EXPECT_EQ(f.attributes.value("targets", 0), 1);
+  const auto& a = std::get<InboundAttackDetails>(f.details);
+  EXPECT_EQ(a.direction, Direction::inbound);
+  EXPECT_EQ(a.attacker.to_string(), "203.0.113.9");
+  EXPECT_EQ(a.ports, 50u);
+  EXPECT_EQ(a.attempts, 50u);
+  EXPECT_EQ(a.answered, 3u);
+  EXPECT_EQ(a.targets, 1u);
   EXPECT_EQ(f.severity, Severity::low);  // three open ports: the Internet's background noise
   EXPECT_FALSE(f.evidence.empty());
   for (const auto& other : fs) {
@@ -62,7 +63,36 @@ TEST(InboundAttack, AnswersOnManyPortsRaiseItToMedium) {
   const auto inbound = of_kind(run(cs), "inbound_attack");
   ASSERT_EQ(inbound.size(), 1u);
   EXPECT_EQ(inbound[0].severity, Severity::medium);
-  EXPECT_EQ(inbound[0].attributes.value("answered", 0), 20);
+  EXPECT_EQ(std::get<InboundAttackDetails>(inbound[0].details).answered, 20u);
+}
+
+// The findings document's attributes: the typed details the kind table names, written with the
+// keys the host profile and reports read ("direction": "inbound" marks it an attack on the host).
+TEST(InboundAttack, DetailsFitTheKindAndWriteTheDocumentAttributes) {
+  std::vector<Connection> cs;
+  for (uint16_t i = 0; i < 20; ++i) {
+    cs.push_back(conn("198.51.100.4", 50000, "10.0.0.7", uint16_t(20 + i), 10 + i, ConnState::S0));
+  }
+  const auto inbound = of_kind(run(cs), "inbound_attack");
+  ASSERT_EQ(inbound.size(), 1u);
+  const Finding& f = inbound[0];
+  ASSERT_TRUE(std::holds_alternative<InboundAttackDetails>(f.details));
+  EXPECT_TRUE(details_fit(f.kind, f.details));
+  EXPECT_TRUE(f.attributes.empty());
+  const nlohmann::json j = attributes_json(f);
+  for (const char* key : {"direction", "attacker", "targets", "ports", "attempts", "answered",
+                          "sessions", "duration_s", "attackers", "total_attempts", "total_answered",
+                          "total_sessions", "top_attackers"}) {
+    EXPECT_TRUE(j.contains(key)) << "inbound_attack lacks " << key;
+  }
+  EXPECT_EQ(j["direction"], "inbound");
+  EXPECT_EQ(j["attacker"], "198.51.100.4");
+  ASSERT_EQ(j["top_attackers"].size(), 1u);
+  const nlohmann::json& top = j["top_attackers"][0];
+  EXPECT_EQ(top["attacker"], "198.51.100.4");
+  EXPECT_EQ(top["ports"], 20);
+  ASSERT_EQ(top["sample_ports"].size(), 10u);
+  EXPECT_EQ(top["sample_ports"][0], "20/tcp");
 }
 
 // A server's half of the host's own conversation, seen the wrong way round by a capture that

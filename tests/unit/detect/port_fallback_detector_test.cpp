@@ -16,9 +16,10 @@ TEST(PortFallback, Case1LabFrom1214To80To8080) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["ports"], (std::vector<int>{1214, 80, 8080}));
-  EXPECT_EQ(out[0].attributes["succeeded_port"], 8080);
-  EXPECT_EQ(out[0].attributes["dst"], "206.142.53.27");
+  const auto& a = std::get<PortFallbackDetails>(out[0].details);
+  EXPECT_EQ(a.ports, (std::vector<uint16_t>{1214, 80, 8080}));
+  EXPECT_EQ(a.succeeded_port, 8080);
+  EXPECT_EQ(a.dst.to_string(), "206.142.53.27");
   EXPECT_EQ(out[0].severity, Severity::high);
 }
 
@@ -38,8 +39,32 @@ TEST(PortFallback, GivingUpIsReportedWithoutASucceededPort) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_TRUE(out[0].attributes["succeeded_port"].is_null());
+  EXPECT_FALSE(std::get<PortFallbackDetails>(out[0].details).succeeded_port.has_value());
   EXPECT_EQ(out[0].severity, Severity::medium);
+}
+
+TEST(PortFallback, DetailsFitTheKindAndWriteTheSpecAttributes) {
+  for (bool success : {true, false}) {
+    PortFallbackDetector d;
+    d.on_connection(conn("192.168.1.3", 1200, "206.142.53.27", 1214, 60, ConnState::REJ));
+    d.on_connection(conn("192.168.1.3", 1201, "206.142.53.27", 80, 61,
+                         success ? ConnState::SF : ConnState::S0));
+    std::vector<Finding> out;
+    d.finish(out);
+    ASSERT_EQ(out.size(), 1u);
+    const Finding& f = out[0];
+    ASSERT_TRUE(std::holds_alternative<PortFallbackDetails>(f.details));
+    EXPECT_TRUE(details_fit(f.kind, f.details));
+    EXPECT_TRUE(f.attributes.empty());
+    const nlohmann::json a = attributes_json(f);
+    for (const char* key : {"dst", "ports", "succeeded_port"}) {
+      EXPECT_TRUE(a.contains(key)) << "port_fallback lacks " << key;
+    }
+    EXPECT_EQ(a["dst"], "206.142.53.27");
+    EXPECT_EQ(a["ports"], nlohmann::json::array({1214, 80}));
+    // The spec: null if none succeeded.
+    EXPECT_EQ(a["succeeded_port"], success ? nlohmann::json(80) : nlohmann::json(nullptr));
+  }
 }
 
 TEST(PortFallback, AnotherUnusualPortIsNoWayOut) {

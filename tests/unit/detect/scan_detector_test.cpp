@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace callhome {
 namespace {
 
@@ -41,12 +43,13 @@ TEST(ScanDetector, Case1ThirtyThreeSynsToElevenHostsIsOneHighFinding) {
   const Finding& f = out[0];
   EXPECT_EQ(f.kind, FindingKind::outbound_scan);
   EXPECT_EQ(f.severity, Severity::high);
-  EXPECT_EQ(f.attributes["scan_type"], "horizontal");
-  EXPECT_EQ(f.attributes["port"], 1214);
-  EXPECT_EQ(f.attributes["targets"], 11);
-  EXPECT_EQ(f.attributes["packets"], 33);
-  EXPECT_EQ(f.attributes["answered"], 0);
-  EXPECT_DOUBLE_EQ(f.attributes["duration_s"].get<double>(), 32.0);
+  const auto& a = std::get<ScanDetails>(f.details);
+  EXPECT_EQ(a.scan_type, ScanShape::horizontal);
+  EXPECT_EQ(a.port, 1214);
+  EXPECT_EQ(a.targets, 11u);
+  EXPECT_EQ(a.packets, 33u);
+  EXPECT_EQ(a.answered, 0u);
+  EXPECT_DOUBLE_EQ(a.duration_s, 32.0);
   EXPECT_EQ(f.host.to_string(), "192.168.1.3");
   EXPECT_FALSE(f.evidence.empty());
 }
@@ -84,9 +87,10 @@ TEST(ScanDetector, HourlyRetriesOfOnePoolAreOneFindingThatCountsTheEpisodes) {
   ASSERT_EQ(out.size(), 1u);
   const Finding& f = out[0];
   EXPECT_EQ(f.severity, Severity::low);
-  EXPECT_EQ(f.attributes["episodes"], 6);
-  EXPECT_EQ(f.attributes["attempts"], 6 * 19);
-  EXPECT_EQ(f.attributes["targets"], 17);
+  const auto& a = std::get<ScanDetails>(f.details);
+  EXPECT_EQ(a.episodes, 6u);
+  EXPECT_EQ(a.attempts, 6u * 19);
+  EXPECT_EQ(a.targets, 17u);
   EXPECT_DOUBLE_EQ(f.first_ts, 2000);
   EXPECT_DOUBLE_EQ(f.last_ts, 2000 + 3600.0 * 5 + 18);
   EXPECT_NE(f.summary.find("6 separate episodes"), std::string::npos) << f.summary;
@@ -104,7 +108,7 @@ TEST(ScanDetector, MemoryBoundKeepsTheFirstAttemptsAndSaysSo) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["targets"], 40);
+  EXPECT_EQ(std::get<ScanDetails>(out[0].details).targets, 40u);
   ASSERT_FALSE(out[0].notes.empty());
   EXPECT_NE(out[0].notes.back().find("160 attempts"), std::string::npos) << out[0].notes.back();
 }
@@ -146,8 +150,50 @@ TEST(ScanDetector, VerticalScanOfOneHost) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["scan_type"], "vertical");
-  EXPECT_EQ(out[0].attributes["ports"], 40);
+  const auto& a = std::get<ScanDetails>(out[0].details);
+  EXPECT_EQ(a.scan_type, ScanShape::vertical);
+  EXPECT_EQ(a.ports, 40u);
+}
+
+// The findings document's attributes for both scan kinds: the typed details the kind table
+// names, written with the keys ../shared/spec/interface.md lists (port null when vertical).
+TEST(ScanDetector, DetailsFitTheKindAndWriteTheSpecAttributes) {
+  ScanDetector d;
+  for (int i = 0; i < 12; ++i) {  // horizontal, outbound
+    const std::string dst = std::to_string(20 + i) + ".1.2.3";
+    d.on_connection(attempt("192.168.1.3", dst.c_str(), 1214, 100 + i, ConnState::S0));
+  }
+  for (uint16_t port = 20; port < 60; ++port) {  // vertical, internal
+    d.on_connection(attempt("10.0.0.9", "10.0.0.50", port, 50 + port * 0.1, ConnState::REJ));
+  }
+  for (int hour = 0; hour < 3; ++hour) {  // repeats of a low sweep, merged
+    for (int i = 0; i < 19; ++i) {
+      const std::string dst = "72.246.53." + std::to_string(80 + (hour + i) % 17);
+      d.on_connection(attempt("192.168.0.13", dst.c_str(), 80, 2000 + 3600.0 * hour + i,
+                              ConnState::none, Action::blocked));
+    }
+  }
+  std::vector<Finding> out;
+  d.finish(out);
+  ASSERT_EQ(out.size(), 3u);
+  std::set<FindingKind> kinds;
+  for (const Finding& f : out) {
+    kinds.insert(f.kind);
+    ASSERT_TRUE(std::holds_alternative<ScanDetails>(f.details)) << f.summary;
+    EXPECT_TRUE(details_fit(f.kind, f.details));
+    EXPECT_TRUE(f.attributes.empty());
+    const nlohmann::json a = attributes_json(f);
+    for (const char* key :
+         {"scan_type", "proto", "port", "ports", "targets", "packets", "duration_s", "answered"}) {
+      EXPECT_TRUE(a.contains(key)) << to_string(f.kind) << " lacks " << key;
+    }
+    const bool vertical = std::get<ScanDetails>(f.details).scan_type == ScanShape::vertical;
+    EXPECT_EQ(a["port"].is_null(), vertical) << a;
+    EXPECT_EQ(a.contains("dst"), vertical) << a;
+    EXPECT_EQ(a.contains("sample_targets"), !vertical) << a;
+    EXPECT_EQ(a["proto"], "tcp");
+  }
+  EXPECT_EQ(kinds, (std::set<FindingKind>{FindingKind::outbound_scan, FindingKind::internal_scan}));
 }
 
 TEST(Trw, LikelihoodFollowsJungEtAl) {

@@ -69,31 +69,32 @@ std::vector<Finding> run(ScanDetector& d) {
 TEST(ScanProbes, EachTcpProbeKindIsAVerticalScanThatNamesIt) {
   struct Case {
     uint8_t flags;
-    const char* probe;
+    ProbeKind probe;
     const char* name;
-  } cases[] = {{kSyn, "syn", "SYN"},
-               {0, "null", "NULL"},
-               {kFin, "fin", "FIN"},
-               {kFin | kPsh | kUrg, "xmas", "XMAS"},
-               {kFin | kAck, "maimon", "Maimon"},
-               {kAck, "ack", "ACK"}};
+  } cases[] = {{kSyn, ProbeKind::syn, "SYN"},
+               {0, ProbeKind::null, "NULL"},
+               {kFin, ProbeKind::fin, "FIN"},
+               {kFin | kPsh | kUrg, ProbeKind::xmas, "XMAS"},
+               {kFin | kAck, ProbeKind::maimon, "Maimon"},
+               {kAck, ProbeKind::ack, "ACK"}};
   for (const Case& k : cases) {
     ScanDetector d;
     for (uint16_t port = 1; port <= 100; ++port) {
       d.on_connection(tcp_probe(k.flags, port, 100 + port * 0.001, port % 10 != 0));
     }
     const auto out = run(d);
-    ASSERT_EQ(out.size(), 1u) << k.probe;
+    ASSERT_EQ(out.size(), 1u) << to_string(k.probe);
     const Finding& f = out[0];
     EXPECT_EQ(f.kind, FindingKind::internal_scan);
     EXPECT_EQ(f.host.to_string(), kScanner);
-    EXPECT_EQ(f.attributes["scan_type"], "vertical");
-    EXPECT_EQ(f.attributes["proto"], "tcp");
-    EXPECT_EQ(f.attributes["probe"], k.probe);
-    EXPECT_EQ(f.attributes["ports"], 100);
-    EXPECT_EQ(f.attributes["closed"], 90);
-    EXPECT_EQ(f.attributes["unanswered"], 10);
-    EXPECT_EQ(f.attributes["answered"], 0);
+    const auto& a = std::get<ScanDetails>(f.details);
+    EXPECT_EQ(a.scan_type, ScanShape::vertical);
+    EXPECT_EQ(a.proto, kProtoTcp);
+    EXPECT_EQ(a.probe, k.probe);
+    EXPECT_EQ(a.ports, 100u);
+    EXPECT_EQ(a.closed, 90u);
+    EXPECT_EQ(a.unanswered, 10u);
+    EXPECT_EQ(a.answered, 0u);
     const std::string want = std::string(k.name) + " scan of 100 TCP ports of " + kTarget;
     EXPECT_NE(f.summary.find(want), std::string::npos) << f.summary;
   }
@@ -124,7 +125,7 @@ TEST(ScanProbes, ZeekHistoriesWithoutSynsAreProbes) {
   }
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["probe"], "fin");
+  EXPECT_EQ(std::get<ScanDetails>(out[0].details).probe, ProbeKind::fin);
 }
 
 TEST(ScanProbes, UdpProbesRefusedByPortUnreachableAreClosed) {
@@ -134,10 +135,11 @@ TEST(ScanProbes, UdpProbesRefusedByPortUnreachableAreClosed) {
   }
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["probe"], "udp");
-  EXPECT_EQ(out[0].attributes["proto"], "udp");
-  EXPECT_EQ(out[0].attributes["closed"], 45);
-  EXPECT_EQ(out[0].attributes["unanswered"], 5);
+  const auto& a = std::get<ScanDetails>(out[0].details);
+  EXPECT_EQ(a.probe, ProbeKind::udp);
+  EXPECT_EQ(a.proto, kProtoUdp);
+  EXPECT_EQ(a.closed, 45u);
+  EXPECT_EQ(a.unanswered, 5u);
   EXPECT_NE(out[0].summary.find("UDP scan of 50 UDP ports of 192.168.1.25"), std::string::npos)
       << out[0].summary;
   bool cited = false;
@@ -153,10 +155,12 @@ TEST(ScanProbes, IpProtocolScanCountsProtocolNumbers) {
   }
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["probe"], "ip_protocol");
-  EXPECT_EQ(out[0].attributes["proto"], "ip");
-  EXPECT_EQ(out[0].attributes["protocols"], 54);
-  EXPECT_EQ(out[0].attributes["closed"], 54);
+  const auto& a = std::get<ScanDetails>(out[0].details);
+  EXPECT_EQ(a.probe, ProbeKind::ip_protocol);
+  EXPECT_EQ(a.proto, 0);  // written "ip"
+  EXPECT_EQ(attributes_json(out[0])["proto"], "ip");
+  EXPECT_EQ(a.protocols, 54u);
+  EXPECT_EQ(a.closed, 54u);
   EXPECT_NE(out[0].summary.find("IP protocol scan of 54 IP protocols"), std::string::npos)
       << out[0].summary;
 }
@@ -169,14 +173,15 @@ TEST(ScanProbes, TcpAndUdpScansOfOneHostAreTwoFindings) {
   }
   const auto out = run(d);
   ASSERT_EQ(out.size(), 2u);
-  std::vector<std::string> protos;
+  std::vector<uint8_t> protos;
   for (const auto& f : out) {
-    EXPECT_EQ(f.attributes["scan_type"], "vertical");
-    EXPECT_EQ(f.attributes["ports"], 40);
-    protos.push_back(f.attributes["proto"]);
+    const auto& a = std::get<ScanDetails>(f.details);
+    EXPECT_EQ(a.scan_type, ScanShape::vertical);
+    EXPECT_EQ(a.ports, 40u);
+    protos.push_back(a.proto);
   }
   std::sort(protos.begin(), protos.end());
-  EXPECT_EQ(protos, (std::vector<std::string>{"tcp", "udp"}));
+  EXPECT_EQ(protos, (std::vector<uint8_t>{kProtoTcp, kProtoUdp}));
 }
 
 TEST(ScanProbes, SeparateScansOfOneHostAreNotMergedAcrossProbeKinds) {
@@ -187,7 +192,8 @@ TEST(ScanProbes, SeparateScansOfOneHostAreNotMergedAcrossProbeKinds) {
   }
   const auto out = run(d);
   ASSERT_EQ(out.size(), 2u);
-  EXPECT_NE(out[0].attributes["probe"], out[1].attributes["probe"]);
+  EXPECT_NE(std::get<ScanDetails>(out[0].details).probe,
+            std::get<ScanDetails>(out[1].details).probe);
 }
 
 TEST(ScanProbes, TheTargetsAnswersAreNoScanOfItsOwn) {
@@ -220,7 +226,7 @@ TEST(ScanProbes, TheTargetsAnswersAreNoScanOfItsOwn) {
   const auto out = run(d);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].host.to_string(), kScanner);
-  EXPECT_EQ(out[0].attributes["probe"], "fin");
+  EXPECT_EQ(std::get<ScanDetails>(out[0].details).probe, ProbeKind::fin);
 }
 
 }  // namespace

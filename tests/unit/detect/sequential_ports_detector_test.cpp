@@ -24,9 +24,21 @@ TEST(SequentialPorts, Case2RunsOfBlockedAttemptsAreFound) {
   std::vector<Finding> out;
   d.finish(out);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].attributes["max_run"], 14);
-  EXPECT_EQ(out[0].attributes["attempts"], 19);
-  EXPECT_EQ(out[0].attributes["runs"].size(), 2u);
+  const auto& a = std::get<SequentialPortsDetails>(out[0].details);
+  EXPECT_EQ(a.max_run, 14u);
+  EXPECT_EQ(a.attempts, 19u);
+  EXPECT_EQ(a.runs.size(), 2u);
+
+  // The findings document's attributes: the keys ../shared/spec/interface.md lists.
+  EXPECT_TRUE(details_fit(out[0].kind, out[0].details));
+  EXPECT_TRUE(out[0].attributes.empty());
+  const nlohmann::json j = attributes_json(out[0]);
+  for (const char* key : {"attempts", "max_run"}) {
+    EXPECT_TRUE(j.contains(key)) << "sequential_source_ports lacks " << key;
+  }
+  EXPECT_EQ(j["runs"][1]["first_port"], 2486);
+  EXPECT_EQ(j["runs"][1]["last_port"], 2499);
+  EXPECT_EQ(j["dst_ports"], nlohmann::json::array({80}));
 }
 
 TEST(SequentialPorts, SuccessfulConnectionsAndShortRunsAreIgnored) {
