@@ -18,8 +18,4 @@ const char* to_string(Severity s) {
   return "info";
 }
 
-nlohmann::json attributes_json(const Finding& f) {
-  return std::holds_alternative<std::monostate>(f.details) ? f.attributes : to_json(f.details);
-}
-
 }  // namespace callhome

@@ -31,7 +31,6 @@ struct Finding {
   double first_ts = 0, last_ts = 0;
   std::string summary;     // one sentence a person can act on
   FindingDetails details;  // the kind's typed details (finding_kind.h names the struct)
-  nlohmann::json attributes = nlohmann::json::object();  // being replaced by details
   std::vector<EvidenceRef> evidence;
   std::vector<std::string> notes;  // why the severity is what it is (raised, lowered, suppressed)
 
@@ -41,9 +40,10 @@ struct Finding {
   }
 };
 
-// The finding's "attributes" as the findings document writes them: its typed details, or (while
-// the detectors move to typed details) the JSON its detector wrote.
-nlohmann::json attributes_json(const Finding& f);
+// The finding's "attributes" as the findings document writes them: its typed details.
+inline nlohmann::json attributes_json(const Finding& f) {
+  return to_json(f.details);
+}
 
 // A detector watches the event stream and, at the end, reports what it found. Detectors know
 // nothing of file formats; they see normalised events only.

@@ -31,40 +31,6 @@ void add_unique(std::vector<std::string>& v, std::string s) {
   if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
 }
 
-std::string text(const nlohmann::json& a, const char* key) {
-  return a.contains(key) && a[key].is_string() ? a[key].get<std::string>() : std::string();
-}
-
-double number(const nlohmann::json& a, const char* key) {
-  return a.contains(key) && a[key].is_number() ? a[key].get<double>() : 0;
-}
-
-uint8_t proto_of(const nlohmann::json& a) {
-  return text(a, "proto") == "udp" ? kProtoUdp : kProtoTcp;
-}
-
-std::optional<Address> address_in(const std::string& s) {
-  return Address::parse(s.substr(0, s.find('/')));
-}
-
-// The ports a finding names: one "port"/"dst_port", or a list under "ports"/"dst_ports" (a
-// scan's "ports" is a count, not a list, and is skipped by the type check).
-std::vector<uint16_t> ports_of(const nlohmann::json& a) {
-  std::vector<uint16_t> out;
-  for (const char* key : {"port", "dst_port"}) {
-    if (a.contains(key) && a[key].is_number_integer()) out.push_back(a[key].get<uint16_t>());
-  }
-  for (const char* key : {"ports", "dst_ports"}) {
-    if (!a.contains(key) || !a[key].is_array()) continue;
-    for (const auto& p : a[key]) {
-      if (p.is_number_integer()) out.push_back(p.get<uint16_t>());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 // A finding's summary as the detail of a fact: without the host it starts with (the incident
 // names it) and without the advice it ends with (the actions give that).
 std::string what_was_seen(const Finding& f) {
@@ -82,8 +48,12 @@ std::string port_text(uint16_t port, uint8_t proto, const PortInfo& info) {
                      info.service.empty() ? "" : " (" + info.service + ")");
 }
 
-// Collects the facts one finding shows. Each kind has one function; the table below maps a
-// kind to it.
+std::string endpoint_text(const Address& dst, uint16_t port) {
+  return port ? fmt::format("{}:{}", dst.to_string(), port) : dst.to_string();
+}
+
+// Collects the facts one finding shows: one `feed` per kind's details, chosen by std::visit, so
+// a kind whose details nobody reads does not compile.
 struct ProfileBuilder {
   ProfileBuilder(const DestinationLookup& l, HostProfile& profile) : lookup(l), p(profile) {}
   const DestinationLookup& lookup;
@@ -94,11 +64,9 @@ struct ProfileBuilder {
 
   // `record`: the destination counts towards the host's organisations (what ties hosts together)
   // and the update-service share; explained periodic contacts (time, DNS, vendors) do not.
-  DestinationInfo destination(const std::string& dst, bool record = true) {
-    auto a = address_in(dst);
-    if (!a) return {};
-    DestinationInfo d = lookup.destination(*a);
-    if (record && seen.insert(*a).second) {
+  DestinationInfo destination(const Address& a, bool record = true) {
+    DestinationInfo d = lookup.destination(a);
+    if (record && seen.insert(a).second) {
       ++destinations;
       if (is_update_category(d.category)) ++update_like;
       add_unique(p.destination_orgs, d.org);
@@ -106,93 +74,14 @@ struct ProfileBuilder {
     return d;
   }
 
-  // The addresses a finding stands for: its "dst" (or the servers of a name) and its sample.
-  std::vector<DestinationInfo> destinations_of(const nlohmann::json& a, bool record = true) {
+  std::vector<DestinationInfo> destinations_of(const std::vector<Address>& addrs,
+                                               bool record = true) {
     std::vector<DestinationInfo> out;
-    if (auto dst = text(a, "dst"); address_in(dst)) out.push_back(destination(dst, record));
-    for (const char* key : {"servers", "sample_targets"}) {
-      if (!a.contains(key) || !a[key].is_array()) continue;
-      for (const auto& t : a[key]) {
-        if (t.is_string()) out.push_back(destination(t.get<std::string>(), record));
-      }
-    }
+    for (const Address& a : addrs) out.push_back(destination(a, record));
     return out;
   }
 
-  void scan(const Finding& f) {
-    const nlohmann::json a = attributes_json(f);
-    destinations_of(a);
-    const std::string shape = text(a, "scan_type");
-    const uint8_t proto = proto_of(a);
-    const double ports = number(a, "ports"), targets = number(a, "targets");
-    const std::string dst = text(a, "dst");
-    if (f.kind == FindingKind::internal_scan) plain(f, Fact::internal_targets);
-    if (shape == "vertical" || shape == "block" || ports >= 10) {
-      p.facts.set(Fact::recon_scan, what_was_seen(f), {dst});
-      return;
-    }
-    if (!a.contains("port") || !a["port"].is_number_integer()) return;
-    const uint16_t port = a["port"].get<uint16_t>();
-    const PortInfo info = lookup.port(port, proto);
-    const std::string what = port_text(port, proto, info);
-    if (number(a, "networks") >= 5) {
-      p.facts.set(Fact::peer_sweep, fmt::format("{} on {} hosts in {} networks", what, targets,
-                                                number(a, "networks")));
-    }
-    if (info.category == "p2p") {
-      p.facts.set(Fact::p2p_port, what, {what});
-    } else if (is_exploit_target(info.category) && targets >= 10) {
-      p.facts.set(Fact::service_sweep, fmt::format("{} on {} hosts", what, targets), {what});
-    } else {
-      p.facts.set(Fact::port_sweep, fmt::format("{} on {} hosts", what, targets), {what});
-    }
-  }
-
-  void beacon(const Finding& f) {
-    const nlohmann::json a = attributes_json(f);
-    const uint8_t proto = proto_of(a);
-    const auto ports = ports_of(a);
-    const auto dests = destinations_of(a, false);
-    const std::string dst = text(a, "dst");
-    const bool named = text(a, "beacon_type") == "sni" ||
-                       std::any_of(dests.begin(), dests.end(),
-                                   [](const DestinationInfo& d) { return !d.names.empty(); });
-    const bool identified =
-        std::any_of(dests.begin(), dests.end(), identified_service) ||
-        (!dests.empty() && text(a, "beacon_type") == "sni" && identified_name(dst));
-    bool web = false, odd = false, infrastructure = !ports.empty();
-    for (uint16_t port : ports) {
-      const PortInfo info = lookup.port(port, proto);
-      (is_web(info) ? web : odd) = true;
-      infrastructure &= is_periodic_infrastructure(info);
-    }
-    const std::string seen_text = what_was_seen(f);
-    if (a.value("part_of_scan", false)) return;  // the scan speaks for these attempts
-    if (a.value("retry_loop", false)) {
-      destinations_of(a);
-      if (web) p.facts.set(Fact::retry_web, what_was_seen(f), {dst});
-      if (odd && !infrastructure) p.facts.set(Fact::retry_odd_port, what_was_seen(f), {dst});
-      if (!identified && !infrastructure)
-        p.facts.set(Fact::retry_unidentified, what_was_seen(f), {dst});
-      return;
-    }
-    periodic_services.insert(dst);
-    if (a.contains("known_service") || identified || infrastructure) {
-      p.facts.set(Fact::beacon_known_service, seen_text, {dst});
-      if (std::any_of(dests.begin(), dests.end(), identified_service) || identified_name(dst)) {
-        p.facts.set(Fact::vendor_service, dst);
-      }
-      return;
-    }
-    destinations_of(a);
-    p.facts.set(Fact::beacon_unidentified, seen_text, {dst});
-    // RITA's medium bucket starts at a score of 0.9 (anchors.md).
-    if (number(a, "score") >= 0.9) p.facts.set(Fact::beacon_strong, seen_text, {dst});
-    if (!named) p.facts.set(Fact::beacon_bare_ip, dst, {dst});
-  }
-
   bool identified_name(const std::string& name) const {
-    if (address_in(name)) return false;
     DestinationInfo d;
     const NameInfo n = lookup.name(name);
     d.category = n.category;
@@ -200,11 +89,83 @@ struct ProfileBuilder {
     return identified_service(d);
   }
 
-  void port_fallback(const Finding& f) {
-    const nlohmann::json a = attributes_json(f);
-    destinations_of(a);
+  // The facts a kind shows without further thought: the finding itself is the fact.
+  void plain(const Finding& f, Fact fact, std::vector<std::string> targets = {}) {
+    p.facts.set(fact, what_was_seen(f), std::move(targets));
+  }
+
+  void feed(const Finding& f, const ScanDetails& d) {
+    std::vector<Address> addrs = d.sample_targets.value_or(std::vector<Address>{});
+    if (d.dst) addrs.push_back(*d.dst);
+    destinations_of(addrs);
+    if (f.kind == FindingKind::internal_scan) plain(f, Fact::internal_targets);
+    if (d.scan_type != ScanShape::horizontal || d.ports >= 10) {
+      plain(f, Fact::recon_scan, {d.dst ? d.dst->to_string() : std::string()});
+      return;
+    }
+    if (!d.port) return;
+    const uint8_t proto = d.proto == kProtoUdp ? kProtoUdp : kProtoTcp;
+    const PortInfo info = lookup.port(*d.port, proto);
+    const std::string what = port_text(*d.port, proto, info);
+    const size_t networks = d.networks.value_or(0);
+    if (networks >= 5) {
+      p.facts.set(Fact::peer_sweep,
+                  fmt::format("{} on {} hosts in {} networks", what, d.targets, networks));
+    }
+    if (info.category == "p2p") {
+      p.facts.set(Fact::p2p_port, what, {what});
+    } else if (is_exploit_target(info.category) && d.targets >= 10) {
+      p.facts.set(Fact::service_sweep, fmt::format("{} on {} hosts", what, d.targets), {what});
+    } else {
+      p.facts.set(Fact::port_sweep, fmt::format("{} on {} hosts", what, d.targets), {what});
+    }
+  }
+
+  void feed(const Finding& f, const BeaconDetails& d) {
+    if (d.part_of_scan) return;  // the scan speaks for these attempts
+    const uint8_t proto = d.proto.value_or(kProtoTcp) == kProtoUdp ? kProtoUdp : kProtoTcp;
+    // An address, or a network's first address (it names the network's owner), then the
+    // addresses tried or the servers a name was asked of.
+    std::vector<Address> addrs = d.beacon_type == BeaconType::net ? d.sample_targets : d.servers;
+    if (auto a = Address::parse(d.dst.substr(0, d.dst.find('/')))) addrs.insert(addrs.begin(), *a);
+    const auto dests = destinations_of(addrs, false);
+    const bool by_name = d.beacon_type == BeaconType::sni;
+    const bool named = by_name || std::any_of(dests.begin(), dests.end(),
+                                              [](const auto& x) { return !x.names.empty(); });
+    const bool identified_owner = std::any_of(dests.begin(), dests.end(), identified_service);
+    const bool identified_by_name = by_name && identified_name(d.dst);
+    const bool identified = identified_owner || (!dests.empty() && identified_by_name);
+    bool web = false, odd = false, infrastructure = !d.ports.empty();
+    for (uint16_t port : d.ports) {
+      const PortInfo info = lookup.port(port, proto);
+      (is_web(info) ? web : odd) = true;
+      infrastructure &= is_periodic_infrastructure(info);
+    }
+    const std::string seen_text = what_was_seen(f);
+    if (d.retry_loop) {
+      destinations_of(addrs);
+      if (web) p.facts.set(Fact::retry_web, seen_text, {d.dst});
+      if (odd && !infrastructure) p.facts.set(Fact::retry_odd_port, seen_text, {d.dst});
+      if (!identified && !infrastructure) p.facts.set(Fact::retry_unidentified, seen_text, {d.dst});
+      return;
+    }
+    periodic_services.insert(d.dst);
+    if (d.known_service || identified || infrastructure) {
+      p.facts.set(Fact::beacon_known_service, seen_text, {d.dst});
+      if (identified_owner || identified_by_name) p.facts.set(Fact::vendor_service, d.dst);
+      return;
+    }
+    destinations_of(addrs);
+    p.facts.set(Fact::beacon_unidentified, seen_text, {d.dst});
+    // RITA's medium bucket starts at a score of 0.9 (anchors.md).
+    if (d.score >= 0.9) p.facts.set(Fact::beacon_strong, seen_text, {d.dst});
+    if (!named) p.facts.set(Fact::beacon_bare_ip, d.dst, {d.dst});
+  }
+
+  void feed(const Finding& f, const PortFallbackDetails& d) {
+    destination(d.dst);
     bool all_web = true;
-    for (uint16_t port : ports_of(a)) {
+    for (uint16_t port : d.ports) {
       const PortInfo info = lookup.port(port, kProtoTcp);
       all_web &= is_web(info);
       if (info.category == "p2p") {
@@ -212,56 +173,62 @@ struct ProfileBuilder {
         p.facts.set(Fact::p2p_port, what, {what});
       }
     }
-    const bool succeeded = a.contains("succeeded_port") && a["succeeded_port"].is_number();
-    p.facts.set(all_web && succeeded ? Fact::weak_fallback : Fact::port_fallback, what_was_seen(f),
-                {text(a, "dst")});
+    plain(f, all_web && d.succeeded_port ? Fact::weak_fallback : Fact::port_fallback,
+          {d.dst.to_string()});
   }
 
   // Long sessions and direct-to-address visits: their detectors already weigh the port, the
   // owner and whether a name was ever seen, and say "low" where those explain the traffic (a
   // long 443 session to a named platform). Only what they rate medium or above is a fact here.
-  void channel(const Finding& f) {
-    const nlohmann::json a = attributes_json(f);
-    destinations_of(a);
+  void feed(const Finding& f, const LongSessionDetails& d) {
+    destination(d.dst);
     if (f.severity < Severity::medium) return;
-    const std::string dst = text(a, "dst");
-    const auto port = ports_of(a);
-    const std::string target = port.empty() ? dst : fmt::format("{}:{}", dst, port.front());
-    if (f.kind == FindingKind::unresolved_destination) {
-      p.facts.set(Fact::unresolved_destination, what_was_seen(f), {target});
-      return;
+    const std::string target = endpoint_text(d.dst, d.dst_port);
+    if (d.long_lived) plain(f, Fact::long_session, {target});
+    if (d.bulk_upload) plain(f, Fact::bulk_upload, {target});
+  }
+
+  void feed(const Finding& f, const UnresolvedDestinationDetails& d) {
+    destination(d.dst);
+    if (f.severity >= Severity::medium) {
+      plain(f, Fact::unresolved_destination, {endpoint_text(d.dst, d.dst_port)});
     }
-    if (a.value("long_lived", false)) p.facts.set(Fact::long_session, what_was_seen(f), {target});
-    if (a.value("bulk_upload", false)) p.facts.set(Fact::bulk_upload, what_was_seen(f), {target});
   }
 
-  // The facts a kind shows without further thought: the finding itself is the fact.
-  void plain(const Finding& f, Fact fact, const char* target_key = nullptr) {
-    p.facts.set(fact, what_was_seen(f),
-                target_key ? std::vector<std::string>{text(attributes_json(f), target_key)}
-                           : std::vector<std::string>{});
-  }
-
-  void proxy_bypass(const Finding& f) {
+  void feed(const Finding& f, const ProxyBypassDetails& d) {
     plain(f, Fact::proxy_bypass);
-    if (number(attributes_json(f), "blocked") > 0) plain(f, Fact::retry_web);
+    if (d.blocked > 0) plain(f, Fact::retry_web);
   }
 
-  void fan_in(const Finding& f) { add_unique(p.destination_orgs, text(attributes_json(f), "org")); }
+  void feed(const Finding&, const FanInDetails& d) { add_unique(p.destination_orgs, d.org); }
 
-  void ids_alert(const Finding& f) {
+  void feed(const Finding& f, const IdsAlertDetails&) {
     plain(f, Fact::ids_alert);
     if (f.severity >= Severity::high) plain(f, Fact::ids_alert_severe);
   }
 
-  void vendor_contact(const Finding& f) {
-    if (text(attributes_json(f), "category") != "p2p_vendor") return;
+  void feed(const Finding& f, const VendorContactDetails& d) {
+    if (d.category != VendorCategory::p2p_vendor) return;
     std::vector<std::string> names;
-    for (const auto& n : attributes_json(f).value("names", nlohmann::json::array())) {
-      names.push_back(n.value("name", std::string()));
-    }
-    p.facts.set(Fact::p2p_vendor, what_was_seen(f), names);
+    for (const auto& n : d.names) names.push_back(n.name);
+    plain(f, Fact::p2p_vendor, std::move(names));
   }
+
+  void feed(const Finding& f, const IcmpSweepDetails&) { plain(f, Fact::icmp_probe); }
+  void feed(const Finding& f, const SequentialPortsDetails&) { plain(f, Fact::sequential_ports); }
+  void feed(const Finding& f, const FloodDetails& d) { plain(f, Fact::flood, {d.dst.to_string()}); }
+  void feed(const Finding& f, const OffHoursDetails&) { plain(f, Fact::off_hours); }
+  void feed(const Finding& f, const DnsTunnelDetails& d) { plain(f, Fact::dns_tunnel, {d.domain}); }
+  void feed(const Finding& f, const DgaDetails&) { plain(f, Fact::dga); }
+  void feed(const Finding& f, const ToolSignatureDetails&) { plain(f, Fact::tool_signature); }
+  void feed(const Finding& f, const ExploitChainDetails& d) {
+    plain(f, Fact::exploit_chain, {d.target.to_string()});
+  }
+  // A strobe is too fast to be a schedule; inbound attacks are handled in add().
+  void feed(const Finding&, const StrobeDetails&) {}
+  void feed(const Finding&, const InboundAttackDetails&) {}
+  // A finding made by hand without details shows nothing the explanations could weigh.
+  void feed(const Finding&, const std::monostate&) {}
 
   void add(const Finding& f) {
     // What outsiders did to the host (inbound scans, inbound IDS alerts) is not the host's
@@ -271,54 +238,15 @@ struct ProfileBuilder {
       plain(f, Fact::inbound_attacks);
       return;
     }
-    switch (f.kind) {
-      case FindingKind::outbound_scan:
-      case FindingKind::internal_scan:
-        return scan(f);
-      case FindingKind::beacon:
-        return beacon(f);
-      case FindingKind::port_fallback:
-        return port_fallback(f);
-      case FindingKind::icmp_sweep:
-        return plain(f, Fact::icmp_probe);
-      case FindingKind::sequential_source_ports:
-        return plain(f, Fact::sequential_ports);
-      case FindingKind::proxy_bypass:
-        return proxy_bypass(f);
-      case FindingKind::fan_in:
-        return fan_in(f);
-      case FindingKind::outbound_flood:
-        return plain(f, Fact::flood, "dst");
-      case FindingKind::ids_alert:
-        return ids_alert(f);
-      case FindingKind::vendor_contact:
-        return vendor_contact(f);
-      case FindingKind::off_hours:
-        return plain(f, Fact::off_hours);
-      case FindingKind::dns_tunnel:
-        return plain(f, Fact::dns_tunnel, "domain");
-      case FindingKind::dga:
-        return plain(f, Fact::dga);
-      case FindingKind::long_session:
-      case FindingKind::unresolved_destination:
-        return channel(f);
-      case FindingKind::tool_signature:
-        return plain(f, Fact::tool_signature);
-      case FindingKind::exploit_chain:
-        return plain(f, Fact::exploit_chain, "target");
-      // A strobe is too fast to be a schedule; an inbound attack is handled above.
-      case FindingKind::strobe:
-      case FindingKind::inbound_attack:
-        return;
-    }
+    std::visit([&](const auto& d) { feed(f, d); }, f.details);
   }
 };
 
 }  // namespace
 
 bool inbound(const Finding& f) {
-  return f.kind == FindingKind::inbound_attack ||
-         text(attributes_json(f), "direction") == "inbound";
+  const auto* alert = std::get_if<IdsAlertDetails>(&f.details);
+  return f.kind == FindingKind::inbound_attack || (alert && alert->direction == Direction::inbound);
 }
 
 bool identified_service(const DestinationInfo& d) {

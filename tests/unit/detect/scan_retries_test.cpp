@@ -7,12 +7,12 @@
 namespace callhome {
 namespace {
 
-Finding sweep(const char* host, int port) {
+Finding sweep(const char* host, uint16_t port) {
   Finding f;
   f.kind = FindingKind::outbound_scan;
   f.host = *Address::parse(host);
   f.severity = Severity::high;
-  f.attributes = {{"scan_type", "horizontal"}, {"port", port}, {"proto", "tcp"}};
+  f.details = ScanDetails{.scan_type = ScanShape::horizontal, .proto = kProtoTcp, .port = port};
   return f;
 }
 

@@ -24,7 +24,7 @@ class FakeLookup : public DestinationLookup {
   }
 };
 
-Finding finding(const char* kind, const char* host, Severity sev, nlohmann::json attrs,
+Finding finding(const char* kind, const char* host, Severity sev, FindingDetails details,
                 std::string id) {
   Finding f;
   f.id = std::move(id);
@@ -33,7 +33,8 @@ Finding finding(const char* kind, const char* host, Severity sev, nlohmann::json
   f.severity = sev;
   f.first_ts = 100;
   f.last_ts = 200;
-  f.attributes = std::move(attrs);
+  f.details = std::move(details);
+  EXPECT_TRUE(details_fit(f.kind, f.details)) << kind;
   f.summary = std::string(kind) + " by " + host;
   return f;
 }
@@ -42,18 +43,21 @@ TEST(Investigator, Case1PcIsP2pFileSharing) {
   FakeLookup lookup;
   std::vector<Finding> fs = {
       finding("outbound_scan", "192.168.1.3", Severity::high,
-              {{"port", 1214},
-               {"proto", "tcp"},
-               {"targets", 11},
-               {"networks", 10},
-               {"attempts", 33},
-               {"duration_s", 34},
-               {"sample_targets", {"128.2.10.11"}}},
+              ScanDetails{.proto = kProtoTcp,
+                          .port = 1214,
+                          .ports = 1,
+                          .targets = 11,
+                          .networks = 10,
+                          .attempts = 33,
+                          .duration_s = 34,
+                          .sample_targets = std::vector<Address>{*Address::parse("128.2.10.11")}},
               "F1"),
       finding("port_fallback", "192.168.1.3", Severity::high,
-              {{"dst", "206.142.53.27"}, {"ports", {1214, 80, 8080}}, {"succeeded_port", 8080}},
+              PortFallbackDetails{.dst = *Address::parse("206.142.53.27"),
+                                  .ports = {1214, 80, 8080},
+                                  .succeeded_port = 8080},
               "F2"),
-      finding("icmp_sweep", "192.168.1.3", Severity::medium, {{"targets", 4}}, "F3")};
+      finding("icmp_sweep", "192.168.1.3", Severity::medium, IcmpSweepDetails{.targets = 4}, "F3")};
   auto incidents = investigate(fs, {lookup});
   ASSERT_EQ(incidents.size(), 1u);
   const auto& inc = incidents[0];
@@ -72,18 +76,20 @@ TEST(Investigator, Case2PcsAreUpdateAgentsNotDdosZombies) {
   int n = 0;
   for (const char* host : {"192.168.0.13", "192.168.0.14", "192.168.0.15"}) {
     fs.push_back(finding("beacon", host, Severity::medium,
-                         {{"dst", "72.246.53.0/24"},
-                          {"dst_port", 80},
-                          {"retry_loop", true},
-                          {"interval_s", 60},
-                          {"score", 0.8}},
+                         BeaconDetails{.dst = "72.246.53.0/24",
+                                       .beacon_type = BeaconType::net,
+                                       .interval_s = 60,
+                                       .score = 0.8,
+                                       .retry_loop = true,
+                                       .ports = {80},
+                                       .dst_port = 80},
                          "F" + std::to_string(++n)));
     fs.push_back(finding(
         "sequential_source_ports", host, Severity::low,
-        {{"attempts", 19},
-         {"max_run", 14},
-         {"dst_ports", {80}},
-         {"runs", {{{"first_port", 2486}, {"last_port", 2499}, {"start_ts", 0}, {"end_ts", 13}}}}},
+        SequentialPortsDetails{.attempts = 19,
+                               .max_run = 14,
+                               .runs = {{.first_port = 2486, .last_port = 2499, .end_ts = 13}},
+                               .dst_ports = {80}},
         "F" + std::to_string(++n)));
   }
   InvestigationContext ctx{lookup};
@@ -108,9 +114,10 @@ TEST(Investigator, FloodIsDdosAndSuccessfulBeaconIsC2) {
   FakeLookup lookup;
   std::vector<Finding> fs = {
       finding("outbound_flood", "10.0.0.5", Severity::critical,
-              {{"dst", "198.51.100.7"}, {"pps", 5000.0}, {"packets", 100000}}, "F1"),
+              FloodDetails{.dst = *Address::parse("198.51.100.7"), .packets = 100000, .pps = 5000},
+              "F1"),
       finding("beacon", "10.0.0.6", Severity::high,
-              {{"dst", "203.0.113.50"}, {"interval_s", 300}, {"score", 0.95}}, "F2")};
+              BeaconDetails{.dst = "203.0.113.50", .interval_s = 300, .score = 0.95}, "F2")};
   auto incidents = investigate(fs, {lookup});
   ASSERT_EQ(incidents.size(), 2u);
   for (const auto& inc : incidents) {
@@ -165,9 +172,10 @@ TEST(Investigator, ThousandsOfHostsBehindOneCdnAreOneStoryWithABoundedList) {
   std::vector<Finding> fs;
   for (int i = 0; i < 3000; ++i) {
     const std::string host = "10.0." + std::to_string(i / 250) + "." + std::to_string(1 + i % 250);
-    fs.push_back(finding("beacon", host.c_str(), Severity::low,
-                         {{"dst", "72.246.53.81"}, {"dst_port", 80}, {"retry_loop", true}},
-                         "F" + std::to_string(i + 1)));
+    fs.push_back(finding(
+        "beacon", host.c_str(), Severity::low,
+        BeaconDetails{.dst = "72.246.53.81", .retry_loop = true, .ports = {80}, .dst_port = 80},
+        "F" + std::to_string(i + 1)));
   }
   InvestigationContext ctx{lookup};
   const auto incidents = investigate(fs, ctx);
@@ -187,23 +195,23 @@ TEST(Investigator, ThousandsOfHostsBehindOneCdnAreOneStoryWithABoundedList) {
 // severity); both stay in the incident so the report shows them.
 TEST(Investigator, InboundAlertsAndScansDoNotRaiseOutboundExplanations) {
   FakeLookup lookup;
-  std::vector<Finding> fs = {finding("ids_alert", "10.0.0.8", Severity::high,
-                                     {{"signature", "ET EXPLOIT Apache Struts RCE attempt"},
-                                      {"sid", 2024897},
-                                      {"priority", 1},
-                                      {"alerts", 40},
-                                      {"peers", {{"203.0.113.9", 40}}},
-                                      {"direction", "inbound"}},
-                                     "F1"),
-                             finding("inbound_attack", "10.0.0.8", Severity::medium,
-                                     {{"direction", "inbound"},
-                                      {"attacker", "203.0.113.9"},
-                                      {"targets", 1},
-                                      {"ports", 50},
-                                      {"attempts", 50},
-                                      {"answered", 6},
-                                      {"duration_s", 5}},
-                                     "F2")};
+  std::vector<Finding> fs = {
+      finding("ids_alert", "10.0.0.8", Severity::high,
+              IdsAlertDetails{.signature = "ET EXPLOIT Apache Struts RCE attempt",
+                              .sid = 2024897,
+                              .priority = 1,
+                              .alerts = 40,
+                              .peers = {{*Address::parse("203.0.113.9"), 40}},
+                              .direction = Direction::inbound},
+              "F1"),
+      finding("inbound_attack", "10.0.0.8", Severity::medium,
+              InboundAttackDetails{.attacker = *Address::parse("203.0.113.9"),
+                                   .targets = 1,
+                                   .ports = 50,
+                                   .attempts = 50,
+                                   .answered = 6,
+                                   .duration_s = 5},
+              "F2")};
   auto incidents = investigate(fs, {lookup});
   ASSERT_EQ(incidents.size(), 1u);
   const auto& inc = incidents[0];

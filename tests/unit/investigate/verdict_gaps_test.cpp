@@ -32,7 +32,7 @@ class Lookup : public DestinationLookup {
   }
 };
 
-Finding make(const char* kind, const char* host, Severity sev, nlohmann::json attrs) {
+Finding make(const char* kind, const char* host, Severity sev, FindingDetails details) {
   static int next = 1;
   Finding f;
   f.id = "F" + std::to_string(next++);
@@ -41,7 +41,8 @@ Finding make(const char* kind, const char* host, Severity sev, nlohmann::json at
   f.severity = sev;
   f.first_ts = 100;
   f.last_ts = 7300;
-  f.attributes = std::move(attrs);
+  f.details = std::move(details);
+  EXPECT_TRUE(details_fit(f.kind, f.details)) << kind;
   f.summary = std::string(kind) + " by " + host;
   return f;
 }
@@ -56,10 +57,16 @@ std::string top(const Incident& inc) {
   return inc.hypotheses.empty() ? "" : inc.hypotheses.front().name;
 }
 
-nlohmann::json beacon_to(const std::string& dst, int port, double score) {
-  return {{"dst", dst},     {"dst_port", port},    {"ports", {port}},
-          {"proto", "tcp"}, {"interval_s", 300},   {"connections", 60},
-          {"score", score}, {"beacon_type", "ip"}, {"retry_loop", false}};
+BeaconDetails beacon_to(const std::string& dst, uint16_t port, double score) {
+  BeaconDetails d;
+  d.dst = dst;
+  d.dst_port = port;
+  d.ports = {port};
+  d.proto = kProtoTcp;
+  d.interval_s = 300;
+  d.connections = 60;
+  d.score = score;
+  return d;
 }
 
 TEST(VerdictGaps, ACdnOwnerDoesNotMakeABeaconBenign) {
@@ -80,17 +87,20 @@ TEST(VerdictGaps, AnOsVendorsOwnNetworkIsItsServiceWithoutAName) {
 
 TEST(VerdictGaps, ANameSeenOutranksTheOwner) {
   Lookup lookup;
-  auto attrs = beacon_to("updates.vendor.example", 443, 0.95);
-  attrs["beacon_type"] = "sni";
-  attrs["servers"] = {"104.16.9.9"};
-  const Incident inc = only({make("beacon", "10.0.0.7", Severity::medium, attrs)}, {lookup});
+  auto beacon = beacon_to("updates.vendor.example", 443, 0.95);
+  beacon.beacon_type = BeaconType::sni;
+  beacon.servers = {*Address::parse("104.16.9.9")};
+  const Incident inc = only({make("beacon", "10.0.0.7", Severity::medium, beacon)}, {lookup});
   EXPECT_EQ(top(inc), "benign_periodic_service") << inc.hypotheses.front().explanation;
 }
 
-nlohmann::json retries_to(const std::string& dst, int port) {
-  return {{"dst", dst},          {"dst_port", port},  {"ports", {port}}, {"proto", "tcp"},
-          {"interval_s", 12},    {"connections", 8},  {"failed", 8},     {"score", 0.9},
-          {"beacon_type", "ip"}, {"retry_loop", true}};
+BeaconDetails retries_to(const std::string& dst, uint16_t port) {
+  BeaconDetails d = beacon_to(dst, port, 0.9);
+  d.interval_s = 12;
+  d.connections = 8;
+  d.failed = 8;
+  d.retry_loop = true;
+  return d;
 }
 
 TEST(VerdictGaps, UnansweredRetriesOnAnOddPortAreADeadC2NotAnUpdateAgent) {
@@ -98,7 +108,7 @@ TEST(VerdictGaps, UnansweredRetriesOnAnOddPortAreADeadC2NotAnUpdateAgent) {
   const Incident inc =
       only({make("beacon", "10.0.0.8", Severity::low, retries_to("198.51.100.20", 4445)),
             make("sequential_source_ports", "10.0.0.8", Severity::low,
-                 {{"attempts", 8}, {"max_run", 8}, {"dst_ports", {4445}}})},
+                 SequentialPortsDetails{.attempts = 8, .max_run = 8, .dst_ports = {4445}})},
            {lookup});
   EXPECT_EQ(top(inc), "malware_c2_beacon") << inc.hypotheses.front().explanation;
   EXPECT_GE(inc.severity, Severity::medium);
@@ -115,7 +125,8 @@ TEST(VerdictGaps, NoIsolationNeededIsSaidOnlyOfUpdateServices) {
   ctx.proxy = "10.0.0.2:3128";
   const Incident inc =
       only({make("beacon", "10.0.0.9", Severity::low, retries_to("104.16.1.1", 80)),
-            make("proxy_bypass", "10.0.0.9", Severity::low, {{"blocked", 40}, {"ports", {80}}})},
+            make("proxy_bypass", "10.0.0.9", Severity::low,
+                 ProxyBypassDetails{.ports = {80}, .blocked = 40})},
            ctx);
   EXPECT_EQ(top(inc), "update_agent_proxy_bypass") << inc.hypotheses.front().explanation;
   bool no_isolation = false;
@@ -123,14 +134,23 @@ TEST(VerdictGaps, NoIsolationNeededIsSaidOnlyOfUpdateServices) {
   EXPECT_TRUE(no_isolation);
 }
 
-nlohmann::json vertical(const std::string& dst, int ports) {
-  return {{"scan_type", "vertical"}, {"proto", "tcp"}, {"dst", dst},
-          {"ports", ports},          {"targets", 1},   {"attempts", ports}};
+ScanDetails vertical(const std::string& dst, size_t ports) {
+  return {.scan_type = ScanShape::vertical,
+          .proto = kProtoTcp,
+          .ports = ports,
+          .targets = 1,
+          .attempts = ports,
+          .dst = Address::parse(dst)};
 }
 
-nlohmann::json horizontal(int port, int targets) {
-  return {{"scan_type", "horizontal"}, {"proto", "tcp"}, {"port", port},       {"ports", 1},
-          {"targets", targets},        {"networks", 1},  {"attempts", targets}};
+ScanDetails horizontal(uint16_t port, size_t targets) {
+  return {.scan_type = ScanShape::horizontal,
+          .proto = kProtoTcp,
+          .port = port,
+          .ports = 1,
+          .targets = targets,
+          .networks = 1,
+          .attempts = targets};
 }
 
 TEST(VerdictGaps, ManyPortsOnOneInternalHostIsReconnaissanceNotAWorm) {
@@ -152,9 +172,10 @@ TEST(VerdictGaps, OneExploitablePortOnManyHostsIsAWormInsideAndOutbound) {
 
 TEST(VerdictGaps, OneLowIdsAlertCannotMakeAHostHigh) {
   Lookup lookup;
-  const Incident inc = only({make("ids_alert", "10.0.0.12", Severity::low,
-                                  {{"signature", "ET POLICY curl User-Agent"}, {"sid", 1}})},
-                            {lookup});
+  const Incident inc =
+      only({make("ids_alert", "10.0.0.12", Severity::low,
+                 IdsAlertDetails{.signature = "ET POLICY curl User-Agent", .sid = 1})},
+           {lookup});
   EXPECT_LT(inc.severity, Severity::high) << top(inc);
   EXPECT_NE(top(inc), "malware_c2_beacon");
 }
