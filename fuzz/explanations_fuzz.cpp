@@ -10,13 +10,14 @@
 
 namespace {
 
-callhome::Finding finding(callhome::FindingKind kind, const char* host, nlohmann::json attrs) {
+callhome::Finding finding(callhome::FindingKind kind, const char* host,
+                          callhome::FindingDetails details) {
   callhome::Finding f;
   f.id = "F1";
   f.kind = kind;
   f.host = *callhome::Address::parse(host);
   f.severity = callhome::Severity::medium;
-  f.attributes = std::move(attrs);
+  f.details = std::move(details);
   f.summary = to_string(kind);
   return f;
 }
@@ -33,10 +34,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctx.proxy = "10.0.0.2:3128";
   const std::vector<callhome::Finding> findings = {
       finding(callhome::FindingKind::beacon, "10.0.0.5",
-              {{"dst", "198.51.100.7"}, {"score", 0.95}, {"ports", {4444}}}),
+              callhome::BeaconDetails{.dst = "198.51.100.7", .score = 0.95, .ports = {4444}}),
       finding(callhome::FindingKind::outbound_scan, "10.0.0.6",
-              {{"scan_type", "vertical"}, {"ports", 100}}),
-      finding(callhome::FindingKind::dns_tunnel, "10.0.0.7", {{"domain", "example.com"}})};
+              callhome::ScanDetails{.scan_type = callhome::ScanShape::vertical, .ports = 100}),
+      finding(callhome::FindingKind::dns_tunnel, "10.0.0.7",
+              callhome::DnsTunnelDetails{.domain = "example.com"})};
   volatile size_t n = callhome::investigate(findings, ctx).size();
   (void)n;
   return 0;
