@@ -16,6 +16,7 @@
 #include "cli/fail_on.h"
 #include "cli/help_text.h"
 #include "cli/input_runner.h"
+#include "cli/intel_option.h"
 #include "cli/progress.h"
 #include "cli/repeated_inputs.h"
 #include "cli/unread_logs.h"
@@ -290,6 +291,8 @@ struct AnalyzeArgs {
   std::string site;            // --site FILE.toml
   std::string asn_db, geo_db;  // MaxMind DB files
   std::string fail_on;         // --fail-on SEVERITY; empty: exit 0 whatever was found
+  // --intel FILE, repeatable: threat-intel lists
+  std::vector<std::string> intel;
 };
 
 // Whether `file` would sit directly in folder `dir`, as the file system resolves both paths.
@@ -339,7 +342,11 @@ int run_analyze(CommonArgs args, const AnalyzeArgs& aa) {
   eopt.geo_mmdb = aa.geo_db;
   Enricher enricher(eopt);
 
+  IntelMatcher& intel = keep_until_exit(std::make_unique<IntelMatcher>());
+  if (!load_intel_option(site, aa.intel, intel)) return kExitUsage;
+
   DetectorConfig dconf;
+  dconf.intel = &intel;
   dconf.internal = site.internal();
   dconf.lookup = &enricher;
   dconf.tools = enricher.tools().entries();
@@ -559,6 +566,11 @@ int run_cli(int argc, char** argv) {
                    "site profile (TOML): internal networks, time zone, proxy, business hours "
                    "and idle windows")
       ->type_name("SITE.toml");
+  analyze
+      ->add_option("--intel", aa.intel,
+                   "threat-intel list: addresses, networks and domains, one a line; repeatable")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
   analyze->add_option("--asn-db", aa.asn_db, "MaxMind DB with autonomous systems (GeoLite2-ASN)")
       ->type_name("FILE");
   analyze->add_option("--geo-db", aa.geo_db, "MaxMind DB with countries (GeoLite2-Country)")

@@ -17,6 +17,7 @@
 #include "detect/scan_detector.h"
 #include "detect/scan_retries.h"
 #include "detect/sequential_ports_detector.h"
+#include "detect/threat_intel_detector.h"
 #include "detect/tool_signature_detector.h"
 #include "detect/unresolved_destination_detector.h"
 #include "detect/vendor_contact_detector.h"
@@ -76,6 +77,12 @@ DetectorSet::DetectorSet(const DetectorConfig& config) : lookup_(config.lookup) 
     chain.internal = config.internal;
     chain.lookup = config.lookup;
     add(std::make_unique<ExploitChainDetector>(chain));
+  }
+  if (config.intel && !config.intel->empty()) {
+    ThreatIntelOptions intel;
+    intel.internal = config.internal;
+    intel.intel = config.intel;
+    add(std::make_unique<ThreatIntelDetector>(intel));
   }
 }
 

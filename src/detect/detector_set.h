@@ -12,6 +12,7 @@
 #include "core/network.h"
 #include "core/tool_signature.h"
 #include "detect/finding.h"
+#include "detect/intel_matcher.h"
 #include "detect/proxy_bypass_detector.h"
 
 namespace callhome {
@@ -23,6 +24,8 @@ struct DetectorConfig {
   // The unattended window containing a time, if any (site schedule); empty: no schedule.
   std::function<std::optional<std::string>(double)> unattended;
   std::vector<ToolSignature> tools;  // data/tools.tsv: attack tools by what they send
+  // Threat-intel lists ([intel] lists, --intel), if any.
+  const IntelMatcher* intel = nullptr;
 };
 
 class DetectorSet : public FanOutSink {

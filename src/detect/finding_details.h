@@ -23,6 +23,7 @@
 #include "detect/details/scan.h"
 #include "detect/details/sequential_ports.h"
 #include "detect/details/strobe.h"
+#include "detect/details/threat_intel.h"
 #include "detect/details/tool_signature.h"
 #include "detect/details/unresolved_destination.h"
 #include "detect/details/vendor_contact.h"
@@ -36,7 +37,8 @@ using FindingDetails =
                  StrobeDetails, ProxyBypassDetails, SequentialPortsDetails, FanInDetails,
                  OffHoursDetails, FloodDetails, IdsAlertDetails, VendorContactDetails,
                  DnsTunnelDetails, DgaDetails, LongSessionDetails, UnresolvedDestinationDetails,
-                 ToolSignatureDetails, ExploitChainDetails, InboundAttackDetails>;
+                 ToolSignatureDetails, ExploitChainDetails, InboundAttackDetails,
+                 ThreatIntelDetails>;
 
 // Whether `details` is the struct the kind table gives `kind` (or none at all).
 bool details_fit(FindingKind kind, const FindingDetails& details);

@@ -37,7 +37,9 @@ namespace callhome {
     "requests that carry an attack or scanning tool's signature")                            \
   X(exploit_chain, ExploitChainDetails,                                                      \
     "an exploit, a shell and a payload transfer against another host")                       \
-  X(inbound_attack, InboundAttackDetails, "outsiders probing or attacking an internal host")
+  X(inbound_attack, InboundAttackDetails, "outsiders probing or attacking an internal host") \
+  X(threat_intel, ThreatIntelDetails,                                                        \
+    "a destination or name on a threat-intelligence list contacted or looked up")
 
 enum class FindingKind : uint8_t {
 #define CALLHOME_FINDING_KIND_ENUM(name, details, meaning) name,

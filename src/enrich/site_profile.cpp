@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include "core/regular_file.h"
 #include "enrich/zone_name.h"
@@ -16,7 +17,8 @@
 namespace callhome {
 namespace {
 
-constexpr std::array<std::string_view, 4> kTables = {"network", "proxy", "schedule", "inputs"};
+constexpr std::array<std::string_view, 5> kTables = {"network", "proxy", "schedule", "inputs",
+                                                     "intel"};
 
 struct KnownKeys {
   std::string_view table;
@@ -28,6 +30,7 @@ const std::vector<KnownKeys>& known_keys() {
       {"proxy", {"address", "addresses"}},
       {"schedule", {"business", "idle"}},
       {"inputs", {"blocked"}},
+      {"intel", {"lists"}},
   };
   return k;
 }
@@ -163,6 +166,7 @@ class SiteProfileParser {
     if (auto e = proxy(root["proxy"].as_table())) return e;
     if (auto e = schedule(root["schedule"].as_table())) return e;
     if (auto e = inputs(root["inputs"].as_table())) return e;
+    if (auto e = intel(root["intel"].as_table())) return e;
     return std::nullopt;
   }
 
@@ -289,6 +293,24 @@ class SiteProfileParser {
     return std::nullopt;
   }
 
+  // Threat-intel lists, by path (relative to the profile: SiteProfile::load resolves them).
+  std::optional<std::string> intel(const toml::table* t) {
+    if (!t) return std::nullopt;
+    const toml::node* n = t->get("lists");
+    if (!n) return std::nullopt;
+    std::vector<std::pair<std::string, const toml::node*>> items;
+    if (auto e = strings(*n, "[intel] lists", items)) return e;
+    for (const auto& [text, node] : items) {
+      if (text.empty() || text.find('\0') != std::string::npos) {
+        return at(*node,
+                  "[intel] lists entries must be non-empty paths of threat-intel lists, e.g. "
+                  "\"intel/feodo-ipblocklist.txt\"");
+      }
+      out_.intel_lists_.push_back(text);
+    }
+    return std::nullopt;
+  }
+
   std::string_view name_;
   SiteProfile& out_;
 };
@@ -335,7 +357,14 @@ Result<SiteProfile> SiteProfile::load(const std::string& path) {
     text.append(buf, size_t(n));
   }
   ::close(fd);
-  return parse(text, path);
+  auto profile = parse(text, path);
+  if (!profile) return profile;
+  // Lists named by a relative path sit beside the profile, wherever callhome is run from.
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  for (auto& list : profile->intel_lists_) {
+    if (std::filesystem::path(list).is_relative()) list = (dir / list).lexically_normal().string();
+  }
+  return profile;
 }
 
 bool SiteProfile::is_proxy(const Address& a, uint16_t port) const {

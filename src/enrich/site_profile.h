@@ -7,8 +7,11 @@
 // [inputs] blocked names the inputs that list blocked connections (a firewall export of its
 // denies with no verdict column): every record read from them counts as blocked.
 //
-// Unknown keys inside [network], [proxy], [schedule] and [inputs] are errors (a typo such as
-// "adress" would silently switch a detector off). An unknown top-level table is an error when it
+// [intel] lists names threat-intelligence lists (detect/intel_list.h), by paths relative to the
+// profile's own folder.
+//
+// Unknown keys inside [network], [proxy], [schedule], [inputs] and [intel] are errors (a typo such
+// as "adress" would silently switch a detector off). An unknown top-level table is an error when it
 // looks like a misspelt known table ([netwrok]) and otherwise a warning, so that other parts of
 // callhome can add their own tables.
 #pragma once
@@ -58,6 +61,10 @@ class SiteProfile {
   // Paths or globs from [inputs] blocked, as written (matched by cli/input_runner).
   const std::vector<std::string>& blocked_inputs() const { return blocked_inputs_; }
 
+  // Paths of the threat-intel lists from [intel] lists: as written by parse(); load() makes a
+  // relative one relative to the profile's folder.
+  const std::vector<std::string>& intel_lists() const { return intel_lists_; }
+
   const std::vector<ScheduleWindow>& business() const { return business_; }
   const std::vector<ScheduleWindow>& idle() const { return idle_; }
   // False when no business schedule is configured: ask has_business_hours() first.
@@ -87,6 +94,7 @@ class SiteProfile {
   std::vector<ProxyAddress> proxies_;
   std::vector<ScheduleWindow> business_, idle_;
   std::vector<std::string> blocked_inputs_;
+  std::vector<std::string> intel_lists_;
 };
 
 // Converts fractional UNIX seconds to absl::Time, clamping absurd values (logs can hold

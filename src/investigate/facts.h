@@ -52,6 +52,7 @@ namespace callhome {
   X(tool_signature, "requests carry the signature of an attack or scanning tool")              \
   X(exploit_chain, "exploit, shell and payload transfer against another host")                 \
   X(weak_fallback, "a fallback that ended on an ordinary web port")                            \
+  X(threat_intel_hit, "a name or address on a threat-intel list contacted or looked up")       \
   X(inbound_attacks, "outside addresses probed or attacked this host")
 
 enum class Fact : uint8_t {

@@ -224,6 +224,9 @@ struct ProfileBuilder {
   void feed(const Finding& f, const ExploitChainDetails& d) {
     plain(f, Fact::exploit_chain, {d.target.to_string()});
   }
+  void feed(const Finding& f, const ThreatIntelDetails& d) {
+    plain(f, Fact::threat_intel_hit, {d.indicator});
+  }
   // A strobe is too fast to be a schedule; inbound attacks are handled in add().
   void feed(const Finding&, const StrobeDetails&) {}
   void feed(const Finding&, const InboundAttackDetails&) {}
