@@ -4,6 +4,8 @@
 // and severity follows the strength of the evidence.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "investigate/investigator.h"
 
 namespace callhome {
@@ -178,6 +180,24 @@ TEST(VerdictGaps, OneLowIdsAlertCannotMakeAHostHigh) {
            {lookup});
   EXPECT_LT(inc.severity, Severity::high) << top(inc);
   EXPECT_NE(top(inc), "malware_c2_beacon");
+}
+
+// A destination a threat-intel list names, contacted: evidence for a C2 channel, citing the
+// indicator, and the host's verdict is no longer "benign".
+TEST(VerdictGaps, AThreatIntelHitIsEvidenceForC2) {
+  Lookup lookup;
+  ThreatIntelDetails hit;
+  hit.indicator = "198.51.100.66";
+  hit.contacted = true;
+  hit.connections = 3;
+  const Incident inc = only({make("threat_intel", "10.0.0.13", Severity::high, hit)}, {lookup});
+  EXPECT_NE(top(inc), "benign");
+  const auto c2 = std::find_if(inc.hypotheses.begin(), inc.hypotheses.end(),
+                               [](const Hypothesis& h) { return h.name == "malware_c2_beacon"; });
+  ASSERT_NE(c2, inc.hypotheses.end());
+  bool cited = false;
+  for (const auto& e : c2->evidence_for) cited |= e.find("threat-intel") != std::string::npos;
+  EXPECT_TRUE(cited) << c2->explanation;
 }
 
 }  // namespace
