@@ -16,16 +16,16 @@ struct Problem {
 
 struct InputReport {
   std::string path;
-  std::string format;                // "pcap", "pcapng", "squid", ...
-  std::string sha256;                // of the bytes on disk (compressed as stored)
-  uint64_t bytes = 0;                // size on disk
-  uint64_t records = 0;              // packets or lines used
-  uint64_t rejected = 0;             // packets or lines that could not be used
-  double first_ts = 0, last_ts = 0;  // 0 when no timestamped record was read
-  uint64_t connections = 0;          // captures: connection records produced
+  std::string format;                  // "pcap", "pcapng", "squid", ...
+  std::string sha256;                  // of the bytes on disk (compressed as stored)
+  uint64_t bytes = 0;                  // size on disk
+  uint64_t records = 0;                // packets or lines used
+  uint64_t rejected = 0;               // packets or lines that could not be used
+  double first_ts = 0, last_ts = 0;    // 0 when no timestamped record was read
+  uint64_t connections = 0;            // captures: connection records produced
   uint64_t peak_live_connections = 0;  // captures: most connections open at once
-  std::vector<Problem> problems;     // the first few, in order; `rejected` has the full count
-  uint64_t problems_dropped = 0;     // problems not kept once the list was full
+  std::vector<Problem> problems;       // the first few, in order; `rejected` has the full count
+  uint64_t problems_dropped = 0;       // problems not kept once the list was full
 
   // A timestamp without a year was read (BSD syslog, Snort): its year came from --year or a
   // guess. Formats that may carry the year (Cisco ASA, RFC 5424) set it only when one did not.
