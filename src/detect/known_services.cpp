@@ -24,10 +24,6 @@ std::vector<Address> beacon_addresses(const BeaconDetails& d) {
   return out;
 }
 
-uint8_t proto_of(const BeaconDetails& d) {
-  return d.proto == kProtoUdp ? kProtoUdp : kProtoTcp;
-}
-
 int port_of(const BeaconDetails& d) {
   return d.dst_port ? int(*d.dst_port) : -1;
 }
@@ -60,7 +56,7 @@ void explain_known_periodic(std::vector<Finding>& findings, const DestinationLoo
     BeaconDetails* b = periodic(f);
     if (!b) continue;
     const int port = port_of(*b);
-    const PortInfo pi = port >= 0 ? lookup.port(uint16_t(port), proto_of(*b)) : PortInfo{};
+    const PortInfo pi = port >= 0 ? lookup.port(uint16_t(port), lookup_transport(*b)) : PortInfo{};
     const auto addrs = beacon_addresses(*b);
     const DestinationInfo d = addrs.empty() ? DestinationInfo{} : lookup.destination(addrs.front());
     const std::string who = d.org.empty() ? b->dst : d.org;

@@ -123,7 +123,7 @@ struct ProfileBuilder {
 
   void feed(const Finding& f, const BeaconDetails& d) {
     if (d.part_of_scan) return;  // the scan speaks for these attempts
-    const uint8_t proto = d.proto.value_or(kProtoTcp) == kProtoUdp ? kProtoUdp : kProtoTcp;
+    const uint8_t proto = lookup_transport(d);
     // An address, or a network's first address (it names the network's owner), then the
     // addresses tried or the servers a name was asked of.
     std::vector<Address> addrs = d.beacon_type == BeaconType::net ? d.sample_targets : d.servers;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/address.h"
+#include "core/connection.h"
 
 namespace callhome {
 
@@ -58,5 +59,10 @@ struct BeaconDetails {
 };
 
 void to_json(nlohmann::json& out, const BeaconDetails& d);
+
+// The transport a beacon's ports are looked up under: UDP when its samples were UDP, else TCP.
+inline uint8_t lookup_transport(const BeaconDetails& d) {
+  return d.proto == kProtoUdp ? kProtoUdp : kProtoTcp;
+}
 
 }  // namespace callhome
